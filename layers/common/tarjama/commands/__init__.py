@@ -1,0 +1,1 @@
+"""Sub-commands of the `tarjama` CLI, one module each."""

@@ -1,0 +1,71 @@
+"""Settings, read from the environment once, at first use.
+
+One typed object is passed to whatever needs it; nothing else reads `os.environ` for tarjama's own
+settings. boto3 endpoints are *not* here: they come from boto3's standard configuration
+(`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...), so the same code reaches AWS, moto or DynamoDB Local.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Backend = Literal["auto", "ctranslate2", "transformers"]
+SummaryMode = Literal["abstractive", "extractive", "none"]
+
+ENV_PREFIX = "TARJAMA_"
+
+
+class Settings(BaseModel):
+    """Every knob of the service. Field `x` is read from `TARJAMA_X` (upper case)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # models
+    model_dir: Path = Field(Path(".models/real"), description="Directory holding the models of the manifest.")
+    models: Literal["real", "tiny", "twin"] = Field("real", description="Which model set `make run` uses.")
+    backend: Backend = Field("auto", description="auto = ctranslate2 when converted models exist.")
+    threads: int = Field(0, ge=0, description="Intra-op threads for the models; 0 = one per core.")
+    batch_size: int = Field(16, ge=1, le=256, description="Sentences per translation batch.")
+    beam_size: int = Field(4, ge=1, le=8, description="Default beam size.")
+    summary: SummaryMode = Field("extractive", description="Default summary mode.")
+    summary_sentences: int = Field(3, ge=1, le=10, description="Default summary length in sentences.")
+    # storage
+    table: str | None = Field(None, description="DynamoDB table for results, translation memory, jobs.")
+    results_bucket: str | None = Field(None, description="S3 bucket for large results and bulk outputs.")
+    input_bucket: str | None = Field(None, description="S3 bucket bulk files are uploaded to.")
+    queue_url: str | None = Field(None, description="SQS work queue URL.")
+    cache_ttl_days: int = Field(30, ge=1, description="Days a cached result lives.")
+    lease_seconds: int = Field(120, ge=5, description="How long an in-progress lease blocks other workers.")
+    lease_wait_seconds: float = Field(8.0, ge=0, description="How long a request waits on another's lease.")
+    # limits
+    max_chars: int = Field(100_000, ge=1000, description="Largest article accepted, in characters.")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest HTTP body accepted.")
+    batch_max_items: int = Field(16, ge=1, le=64, description="Articles per `POST /v1/digests:batch`.")
+    sync_token_budget: int = Field(
+        2500, ge=1, description="Source tokens above which an API request becomes an async job."
+    )
+    bulk_max_file_bytes: int = Field(1 << 30, ge=1, description="Largest bulk upload.")
+    bulk_max_articles: int = Field(100_000, ge=1, description="Most articles in one bulk file.")
+    bulk_max_article_bytes: int = Field(262_144, ge=1, description="Largest single article in a bulk file.")
+    bulk_max_decompressed_bytes: int = Field(2 << 30, ge=1, description="Decompressed size cap (bombs).")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values = {
+            name: env[ENV_PREFIX + name.upper()]
+            for name in cls.model_fields
+            if env.get(ENV_PREFIX + name.upper()) not in (None, "")
+        }
+        return cls.model_validate(values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; read once (Lambda reuses the process between invocations)."""
+    return Settings.from_env()

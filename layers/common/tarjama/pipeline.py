@@ -1,0 +1,254 @@
+"""The path of one article: clean -> segment -> translate -> summarize, with the cache around it.
+
+Like a transformers pipeline: preprocess (clean, segment; pure), forward (translate, summarize; the only
+part that touches a model), postprocess (assemble the result). The ports (models, result cache, translation
+memory) are passed in, so the CLI, the Lambda handlers and the tests each give their own.
+
+Nothing here imports torch or ctranslate2: `ModelPort.describe()` reads the manifest only, and the models
+load on the first cache miss.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tarjama import PIPELINE_VERSION
+from tarjama.config import Settings
+from tarjama.fingerprint import article_key, sentence_key
+from tarjama.nlp.base import Summarizer, TranslateOptions, Translation, Translator
+from tarjama.result import (
+    DigestOptions,
+    DigestResult,
+    ModelRef,
+    SentencePair,
+    SourceView,
+    Summary,
+    TranslationView,
+    Usage,
+)
+from tarjama.text.types import Article, InputFormat, Sentence
+
+# --------------------------------------------------------------------------------------------- ports
+
+
+class ModelPort(Protocol):
+    """Gives the models, loading them on first use. `describe` must not load or import anything heavy."""
+
+    def describe(self, summary: str) -> dict[str, ModelRef]: ...
+
+    def translator(self) -> Translator: ...
+
+    def back_translator(self) -> Translator: ...
+
+    def summarizer(self) -> Summarizer: ...
+
+
+class ResultCachePort(Protocol):
+    def get(self, key: str) -> DigestResult | None: ...
+
+    def put(self, result: DigestResult) -> None: ...
+
+    @contextmanager
+    def lease(self, key: str) -> Iterator[DigestResult | None]:
+        """Hold the compute lease for `key`; yields a result if another worker finished it meanwhile.
+
+        Raises `InProgressError` when another holder keeps the lease past the wait budget.
+        """
+        ...
+
+
+class MemoryPort(Protocol):
+    """Sentence translations by `sentence_key`; a value is `(english, flags)`."""
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, tuple[str, list[str]]]: ...
+
+    def store(self, items: Mapping[str, tuple[str, list[str]]]) -> None: ...
+
+
+@dataclass
+class Ports:
+    models: ModelPort
+    cache: ResultCachePort | None = None
+    memory: MemoryPort | None = None
+
+
+# --------------------------------------------------------------------------------------------- pipeline
+
+
+@dataclass
+class _Clock:
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round((time.perf_counter() - start) * 1000, 2)
+
+
+class Digester:
+    """Digests articles. Cheap to build; holds no model until the first miss asks for one."""
+
+    def __init__(self, settings: Settings, ports: Ports) -> None:
+        self.settings = settings
+        self.ports = ports
+
+    # preprocess ----------------------------------------------------------------------------------
+
+    def clean(self, raw: str, fmt: InputFormat = "auto") -> Article:
+        from tarjama.text import clean
+
+        if len(raw) > self.settings.max_chars:
+            from tarjama.errors import TooLargeError
+
+            raise TooLargeError(
+                f"Article has {len(raw):,} characters; the limit is {self.settings.max_chars:,}.",
+                details={"chars": len(raw), "limit": self.settings.max_chars},
+            )
+        return clean(raw, fmt)
+
+    def segment(self, article: Article, length: Callable[[str], int]) -> list[Sentence]:
+        from tarjama.text import segment_article
+
+        return segment_article(article, max_length=self.max_sentence_tokens, length=length)
+
+    max_sentence_tokens = 200  # opus-mt was trained on sentences; its position table holds 512
+
+    # the whole path ------------------------------------------------------------------------------
+
+    def digest(
+        self,
+        raw: str,
+        *,
+        fmt: InputFormat = "auto",
+        options: DigestOptions | None = None,
+        ref: str | None = None,
+    ) -> DigestResult:
+        options = options or DigestOptions()
+        clock = _Clock()
+        started = time.perf_counter()
+        with clock.stage("clean"):
+            article = self.clean(raw, fmt)
+        models = self.ports.models.describe(options.summary)
+        key = article_key(article, options, models)
+        cache = self.ports.cache
+        if cache is not None:
+            hit = cache.get(key)
+            if hit is not None:
+                return self._as_hit(hit, ref, clock, started)
+            with cache.lease(key) as finished:
+                if finished is not None:
+                    return self._as_hit(finished, ref, clock, started)
+                result = self._compute(key, article, options, models, clock, raw)
+                cache.put(result)
+        else:
+            result = self._compute(key, article, options, models, clock, raw)
+        result.ref = ref
+        result.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
+        return result
+
+    def _as_hit(self, hit: DigestResult, ref: str | None, clock: _Clock, started: float) -> DigestResult:
+        out = hit.model_copy(deep=True)
+        out.cached = True
+        out.ref = ref
+        out.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
+        return out
+
+    # forward -------------------------------------------------------------------------------------
+
+    def _compute(
+        self,
+        key: str,
+        article: Article,
+        options: DigestOptions,
+        models: Mapping[str, ModelRef],
+        clock: _Clock,
+        raw: str,
+    ) -> DigestResult:
+        translator = self.ports.models.translator()
+        with clock.stage("segment"):
+            sentences = self.segment(article, translator.count_tokens)
+        topts = TranslateOptions(beam_size=options.beam_size, batch_size=self.settings.batch_size)
+        with clock.stage("translate"):
+            texts = [s.text for s in sentences]
+            translations, from_memory = self._translate(translator, texts, models["translation"], topts)
+            title = translator.translate([article.title], topts)[0] if article.title else None
+        with clock.stage("summarize"):
+            summary = self._summarize(article, texts, [t.text for t in translations], options)
+        return DigestResult(
+            id=key,
+            source=SourceView(title=article.title, paragraphs=article.paragraphs, sentences=texts),
+            translation=TranslationView(
+                title=title.text if title else "",
+                text=_join_paragraphs(sentences, translations),
+                sentences=[
+                    SentencePair(ar=t.source, en=t.text, flags=t.flags, from_memory=i in from_memory)
+                    for i, t in enumerate(translations)
+                ],
+            ),
+            summary=summary,
+            models=dict(models),
+            usage=Usage(
+                source_chars=len(raw),
+                sentences=len(sentences),
+                tokens_in=sum(t.tokens_in for t in translations) + (title.tokens_in if title else 0),
+                tokens_out=sum(t.tokens_out for t in translations) + (title.tokens_out if title else 0),
+                sentences_from_memory=len(from_memory),
+            ),
+            pipeline_version=PIPELINE_VERSION,
+        )
+
+    def _translate(
+        self, translator: Translator, texts: list[str], model: ModelRef, options: TranslateOptions
+    ) -> tuple[list[Translation], set[int]]:
+        """Translate through the memory: look every sentence up at once, translate only the misses."""
+        memory = self.ports.memory
+        if memory is None:
+            return translator.translate(texts, options), set()
+        key_of = {t: sentence_key(t, model, options.beam_size) for t in texts}
+        known = memory.lookup(sorted(set(key_of.values())))
+        missing = sorted(t for t, k in key_of.items() if k not in known)  # each distinct sentence once
+        fresh = dict(zip(missing, translator.translate(missing, options), strict=True))
+        if fresh:
+            memory.store({key_of[t]: (tr.text, tr.flags) for t, tr in fresh.items()})
+        out: list[Translation] = []
+        from_memory: set[int] = set()
+        for i, text in enumerate(texts):
+            if text in fresh:
+                out.append(fresh[text])
+            else:
+                en, flags = known[key_of[text]]
+                out.append(Translation(source=text, text=en, flags=list(flags)))
+                from_memory.add(i)
+        return out, from_memory
+
+    def _summarize(
+        self, article: Article, source: list[str], english: list[str], options: DigestOptions
+    ) -> Summary | None:
+        from tarjama.nlp.summarize import summarize
+
+        return summarize(
+            mode=options.summary,
+            source=source,
+            english=english,
+            max_sentences=options.summary_sentences,
+            models=self.ports.models,
+        )
+
+
+def _join_paragraphs(sentences: Sequence[Sentence], translations: Sequence[Translation]) -> str:
+    """English text with the source's paragraph breaks; cut pieces of one sentence join with a space."""
+    paragraphs: list[list[str]] = []
+    last = None
+    for sentence, translation in zip(sentences, translations, strict=True):
+        if sentence.paragraph != last:
+            paragraphs.append([])
+            last = sentence.paragraph
+        paragraphs[-1].append(translation.text)
+    return "\n\n".join(" ".join(p) for p in paragraphs)

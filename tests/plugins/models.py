@@ -1,0 +1,1 @@
+"""Fixtures for tiny models built once per test session. Filled by the models work."""

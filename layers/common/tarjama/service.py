@@ -1,0 +1,16 @@
+"""The composition root: settings -> clients -> adapters -> `Digester`. Handlers and the CLI call this.
+
+Building is cheap and lazy: no model is loaded and no AWS call is made until a request needs one.
+"""
+
+from __future__ import annotations
+
+from tarjama.config import Settings, get_settings
+from tarjama.pipeline import Digester, Ports
+
+
+def build_digester(settings: Settings | None = None) -> Digester:
+    settings = settings or get_settings()
+    from tarjama.nlp.models import ModelProvider
+
+    return Digester(settings, Ports(models=ModelProvider(settings)))

@@ -1,0 +1,78 @@
+"""Logging and metrics that behave the same in Lambda, in the CLI and in tests.
+
+Powertools writes both logs and EMF metrics to stdout. In Lambda that is right (CloudWatch reads the log
+stream and extracts EMF lines), but in the CLI stdout is the command's output (`tarjama digest --json`), so
+outside Lambda both go to stderr instead. Metrics are emitted one at a time (a single EMF line each) rather
+than through `Metrics.flush_metrics`, so no handler decorator is needed and nothing is lost when a process
+is not a Lambda invocation. Every emitted metric is also counted in-process (`metric_counts`), which the
+tests and `tarjama serve` can read.
+
+Never log article text: log ids, counts, sizes and error codes only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections import Counter
+from typing import TextIO
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
+
+NAMESPACE = "tarjama"
+SERVICE = "tarjama"
+
+
+def in_lambda() -> bool:
+    """True inside a Lambda runtime (including `sam local`), where stdout is the CloudWatch log stream."""
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+def _stream() -> TextIO:
+    return sys.stdout if in_lambda() else sys.stderr
+
+
+logger = Logger(service=SERVICE, stream=_stream())
+
+_lock = threading.Lock()
+metric_counts: Counter[str] = Counter()
+"""Sum of every metric value emitted by this process, by metric name (tests and `tarjama serve` read it)."""
+
+
+def get_logger() -> Logger:
+    """The one service logger (Powertools keys every record with `service` and the calling location)."""
+    return logger
+
+
+def emit_metric(
+    name: str,
+    value: float = 1.0,
+    unit: MetricUnit = MetricUnit.Count,
+    dimensions: dict[str, str] | None = None,
+) -> None:
+    """Emit one CloudWatch metric (namespace `tarjama`) as a single EMF line; never raises.
+
+    A metric must not be able to break a request, so any serialization problem is logged and swallowed.
+    """
+    with _lock:
+        metric_counts[name] += value
+    if is_metrics_disabled():
+        return
+    try:
+        provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE)
+        provider.add_metric(name=name, unit=unit, value=value)
+        for key, dim in (dimensions or {}).items():
+            provider.add_dimension(name=key, value=dim)
+        line = json.dumps(provider.serialize_metric_set(), separators=(",", ":"))
+    except Exception as exc:  # a metric is never worth a failed request
+        logger.warning("metric_not_emitted", extra={"metric": name, "error": type(exc).__name__})
+        return
+    stream = _stream()
+    with _lock:
+        stream.write(line + "\n")
+        stream.flush()

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import threading
-from collections import Counter
+from collections import defaultdict
 from typing import TextIO
 
 from aws_lambda_powertools import Logger
@@ -40,7 +40,7 @@ def _stream() -> TextIO:
 logger = Logger(service=SERVICE, stream=_stream())
 
 _lock = threading.Lock()
-metric_counts: Counter[str] = Counter()
+metric_counts: defaultdict[str, float] = defaultdict(float)
 """Sum of every metric value emitted by this process, by metric name (tests and `tarjama serve` read it)."""
 
 

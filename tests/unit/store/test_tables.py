@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tarjama.config import Settings
 from tarjama.store.tables import (
     create_local_resources,

@@ -22,11 +22,14 @@ def store_config(
 ) -> Config:
     """The botocore config for the cache's clients: bounded retries, short timeouts, enough connections.
 
+    `max_attempts` counts the first call too (botocore's `total_max_attempts`; its `max_attempts` counts
+    retries only).
+
     `pool` matters: Lambda handles one request at a time, but `tarjama serve` and the bulk worker use
     threads, and botocore's default pool of 10 would make threads queue on connections.
     """
     return Config(
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=pool,

@@ -13,4 +13,10 @@ def build_digester(settings: Settings | None = None) -> Digester:
     settings = settings or get_settings()
     from tarjama.nlp.models import ModelProvider
 
-    return Digester(settings, Ports(models=ModelProvider(settings)))
+    ports = Ports(models=ModelProvider(settings))
+    if settings.table:
+        # The cache and translation memory; boto3 is imported only when a table is configured.
+        from tarjama.store import build_store
+
+        ports.cache, ports.memory = build_store(settings)
+    return Digester(settings, ports)

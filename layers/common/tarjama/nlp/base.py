@@ -26,6 +26,12 @@ class TranslateOptions:
     # max new tokens = max_length_a * input_tokens + max_length_b (capped by the model's positions)
     max_length_a: float = 1.5
     max_length_b: int = 10
+    # n-gram blocking on every decode (0 = off); a sentence flagged `repetition` is retried once with
+    # `retry_no_repeat_ngram_size`
+    no_repeat_ngram_size: int = 0
+    retry_no_repeat_ngram_size: int = 3
+    # `low_score` when the mean log-probability per output token falls below this
+    low_score_threshold: float = -2.0
 
 
 @dataclass

@@ -1,0 +1,124 @@
+"""The transformers backend: MarianMTModel + MarianTokenizer on PyTorch, the reference implementation.
+
+Decoding options mirror the CTranslate2 backend exactly (beam size, max new tokens, n-gram blocking, length
+penalty 1, `<pad>` never generated, no forced EOS), so greedy output is token-for-token the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tarjama.nlp.translate import SPECIAL, BaseTranslator, Decoded
+
+
+def set_threads(threads: int) -> None:
+    import torch
+
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
+class HfTranslator(BaseTranslator):
+    backend = "transformers"
+    quantization = "float32"
+
+    def __init__(
+        self, hf_dir: Path, *, threads: int = 0, source_prefix: str = "", target_lang: str = "en"
+    ) -> None:
+        super().__init__(hf_dir, source_prefix=source_prefix, target_lang=target_lang)
+        import warnings
+
+        import transformers
+
+        tf: Any = transformers
+
+        set_threads(threads)
+        with warnings.catch_warnings():  # sacremoses is optional; without it Marian skips punct normalizing
+            warnings.filterwarnings("ignore", message=".*sacremoses.*")
+            self.tokenizer: Any = tf.MarianTokenizer.from_pretrained(str(hf_dir))
+        self.model: Any = tf.MarianMTModel.from_pretrained(str(hf_dir)).eval()
+        self.pad_id = int(self.model.config.pad_token_id)
+        self.eos_id = int(self.model.config.eos_token_id)
+
+    def tokenize(self, text: str) -> list[str]:
+        pieces: list[str] = self.tokenizer.tokenize(text)
+        if self.source_prefix and (not pieces or pieces[0] != self.source_prefix):
+            pieces = [self.source_prefix, *pieces]
+        return pieces
+
+    def detokenize(self, tokens: Sequence[str]) -> str:
+        pieces = [t for t in tokens if t not in SPECIAL]
+        return str(self.tokenizer.spm_target.decode_pieces(pieces)).replace("▁", " ").strip()
+
+    def _decode(
+        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
+    ) -> list[Decoded]:
+        import torch
+
+        ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in batch]
+        width = max(len(x) for x in ids)
+        input_ids = torch.full((len(ids), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(ids), width), dtype=torch.long)
+        for row, x in enumerate(ids):
+            input_ids[row, : len(x)] = torch.tensor(x, dtype=torch.long)
+            mask[row, : len(x)] = 1
+        with torch.inference_mode():
+            out = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=mask,
+                num_beams=beam_size,
+                do_sample=False,
+                max_length=max_new_tokens + 1,  # the decoder start token counts
+                min_length=0,
+                no_repeat_ngram_size=no_repeat_ngram_size,
+                length_penalty=1.0,
+                early_stopping=True,
+                forced_eos_token_id=None,
+                bad_words_ids=[[self.pad_id]],
+                return_dict_in_generate=True,
+                output_scores=True,
+            )
+            beam_indices = getattr(out, "beam_indices", None)
+            steps = self.model.compute_transition_scores(
+                out.sequences, out.scores, beam_indices, normalize_logits=beam_indices is None
+            )
+        decoded: list[Decoded] = []
+        for row in range(len(ids)):
+            generated = out.sequences[row, 1:].tolist()  # drop the decoder start token
+            finished = self.eos_id in generated
+            length = generated.index(self.eos_id) + 1 if finished else len(generated)
+            body = [t for t in generated[:length] if t not in (self.eos_id, self.pad_id)]
+            logps = steps[row, :length]
+            logps = logps[torch.isfinite(logps)]
+            score = float(logps.mean()) if logps.numel() else None
+            tokens: list[str] = self.tokenizer.convert_ids_to_tokens(body)
+            decoded.append(Decoded(tokens=tokens, finished=finished, score=score))
+        return decoded
+
+
+class HfSummarizer:
+    """BART-family English summarizer on PyTorch; generation settings from the snapshot's own config."""
+
+    backend = "transformers"
+    quantization = "float32"
+
+    def __init__(self, hf_dir: Path, *, threads: int = 0) -> None:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        set_threads(threads)
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(hf_dir))
+        self.model: Any = AutoModelForSeq2SeqLM.from_pretrained(str(hf_dir)).eval()
+        self.max_positions = int(self.model.config.max_position_embeddings)
+
+    def summarize(self, text: str, max_sentences: int) -> str:
+        import torch
+
+        from tarjama.nlp.summarize import first_sentences
+
+        inputs = self.tokenizer(text, truncation=True, max_length=self.max_positions, return_tensors="pt")
+        with torch.inference_mode():
+            out = self.model.generate(**inputs)
+        summary = self.tokenizer.decode(out[0], skip_special_tokens=True)
+        return first_sentences(str(summary), max_sentences)

@@ -1,0 +1,152 @@
+"""`ModelProvider`: the pipeline's `ModelPort`. Describes models from JSON, loads them on first use.
+
+`describe()` reads the packaged manifest and the metadata next to each model directory, and imports no ML
+library, so a cache hit costs no torch/ctranslate2 import. The loaders run once per model, under a lock
+(Lambda and the local server may call from several threads), and only from `TARJAMA_MODEL_DIR`: nothing is
+ever fetched from a hub at run time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from tarjama.config import Settings
+from tarjama.errors import ModelError, ModelMissingError
+from tarjama.nlp.base import Summarizer, Translator
+from tarjama.nlp.manifest import (
+    HOW_TO_GET,
+    ROLE_TO_NAME,
+    ModelMeta,
+    ct2_path,
+    hf_path,
+    load_manifest,
+    read_meta,
+)
+from tarjama.result import ModelRef
+
+ROLES_BY_MODE = {
+    "none": ("translation",),
+    "extractive": ("translation",),
+    "abstractive": ("translation", "summarizer", "back_translation"),
+}
+
+
+class ModelProvider:
+    """Gives the three models of the manifest; each loads at most once per process."""
+
+    def __init__(self, settings: Settings, *, backend: str | None = None) -> None:
+        self.settings = settings
+        self.model_dir = Path(settings.model_dir)
+        self.backend_setting = backend or settings.backend
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Any] = {}
+        self._meta: dict[str, ModelMeta] = {}
+
+    # description (no ML imports) -------------------------------------------------------------------
+
+    def meta(self, name: str) -> ModelMeta:
+        if name not in self._meta:
+            self._meta[name] = read_meta(self.model_dir, name)
+        return self._meta[name]
+
+    def backend_for(self, name: str) -> str:
+        """The backend that runs `name`: the setting, or for `auto` ctranslate2 when its copy exists."""
+        meta = self.meta(name)
+        if self.backend_setting == "auto":
+            return "ctranslate2" if ct2_path(self.model_dir, meta) is not None else "transformers"
+        return self.backend_setting
+
+    def ref(self, role: str) -> ModelRef:
+        name = ROLE_TO_NAME[role]
+        meta = self.meta(name)
+        backend = self.backend_for(name)
+        return ModelRef(
+            name=name,
+            hub_id=meta.hub_id,
+            revision=meta.revision,
+            backend=backend,
+            quantization=meta.quantization if backend == "ctranslate2" else "float32",
+            kind=meta.kind,
+        )
+
+    def describe(self, summary_mode: str) -> dict[str, ModelRef]:
+        roles = ROLES_BY_MODE.get(summary_mode, ROLES_BY_MODE["abstractive"])
+        return {role: self.ref(role) for role in roles}
+
+    def loaded(self) -> dict[str, bool]:
+        return {role: role in self._loaded for role in ROLE_TO_NAME}
+
+    # loading ---------------------------------------------------------------------------------------
+
+    def translator(self) -> Translator:
+        model: Translator = self._get("translation")
+        return model
+
+    def back_translator(self) -> Translator:
+        model: Translator = self._get("back_translation")
+        return model
+
+    def summarizer(self) -> Summarizer:
+        model: Summarizer = self._get("summarizer")
+        return model
+
+    def _get(self, role: str) -> Any:
+        model = self._loaded.get(role)
+        if model is not None:
+            return model
+        with self._lock:
+            if role not in self._loaded:
+                self._loaded[role] = self._load(role)
+            return self._loaded[role]
+
+    def _load(self, role: str) -> Any:
+        name = ROLE_TO_NAME[role]
+        spec = load_manifest()[name]
+        meta = self.meta(name)
+        backend = self.backend_for(name)
+        hf = hf_path(self.model_dir, name)
+        threads = self.settings.threads
+        if not (hf / "config.json").is_file():
+            raise ModelMissingError(
+                f"Model '{name}' has no transformers files in {hf}. {HOW_TO_GET}", details={"model": name}
+            )
+        try:
+            if backend == "ctranslate2":
+                ct2 = ct2_path(self.model_dir, meta)
+                if ct2 is None:
+                    raise ModelMissingError(
+                        f"Model '{name}' has no CTranslate2 copy in {self.model_dir / name}. Run "
+                        f"`tarjama models convert --dir {self.model_dir}`, or use --backend transformers.",
+                        details={"model": name},
+                    )
+                if spec.architecture == "bart":
+                    from tarjama.nlp.backend_ct2 import Ct2Summarizer
+
+                    return Ct2Summarizer(hf, ct2, quantization=meta.quantization, threads=threads)
+                from tarjama.nlp.backend_ct2 import Ct2Translator
+
+                return Ct2Translator(
+                    hf,
+                    ct2,
+                    quantization=meta.quantization,
+                    threads=threads,
+                    source_prefix=spec.source_prefix,
+                    target_lang=spec.target_lang,
+                )
+            if spec.architecture == "bart":
+                from tarjama.nlp.backend_hf import HfSummarizer
+
+                return HfSummarizer(hf, threads=threads)
+            from tarjama.nlp.backend_hf import HfTranslator
+
+            return HfTranslator(
+                hf, threads=threads, source_prefix=spec.source_prefix, target_lang=spec.target_lang
+            )
+        except ImportError as exc:
+            raise ModelError(
+                f"The {backend} backend is not installed ({exc.name}); install tarjama[ml] for transformers, "
+                "tarjama[inference] for ctranslate2.",
+                details={"model": name, "backend": backend},
+            ) from exc

@@ -19,7 +19,7 @@ from typing import Protocol
 from tarjama import PIPELINE_VERSION
 from tarjama.config import Settings
 from tarjama.fingerprint import article_key, sentence_key
-from tarjama.nlp.base import Summarizer, TranslateOptions, Translation, Translator
+from tarjama.nlp.base import FLAG_MODEL_ERROR, Summarizer, TranslateOptions, Translation, Translator
 from tarjama.result import (
     DigestOptions,
     DigestResult,
@@ -146,7 +146,8 @@ class Digester:
                 if finished is not None:
                     return self._as_hit(finished, ref, clock, started)
                 result = self._compute(key, article, options, models, clock, raw)
-                cache.put(result)
+                if _cacheable(result):
+                    cache.put(result)
         else:
             result = self._compute(key, article, options, models, clock, raw)
         result.ref = ref
@@ -214,9 +215,11 @@ class Digester:
         key_of = {t: sentence_key(t, model, options.beam_size) for t in texts}
         known = memory.lookup(sorted(set(key_of.values())))
         missing = sorted(t for t, k in key_of.items() if k not in known)  # each distinct sentence once
-        fresh = dict(zip(missing, translator.translate(missing, options), strict=True))
-        if fresh:
-            memory.store({key_of[t]: (tr.text, tr.flags) for t, tr in fresh.items()})
+        fresh = dict(zip(missing, translator.translate(missing, options), strict=True)) if missing else {}
+        # A sentence the model failed on is not remembered: the next article retries it.
+        keep = {key_of[t]: (tr.text, tr.flags) for t, tr in fresh.items() if FLAG_MODEL_ERROR not in tr.flags}
+        if keep:
+            memory.store(keep)
         out: list[Translation] = []
         from_memory: set[int] = set()
         for i, text in enumerate(texts):
@@ -240,6 +243,11 @@ class Digester:
             max_sentences=options.summary_sentences,
             models=self.ports.models,
         )
+
+
+def _cacheable(result: DigestResult) -> bool:
+    """A result holding a model failure is served but not cached, so a retry can do better."""
+    return not any(FLAG_MODEL_ERROR in s.flags for s in result.translation.sentences)
 
 
 def _join_paragraphs(sentences: Sequence[Sentence], translations: Sequence[Translation]) -> str:

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 3000
 QUICK ?=
 
-.PHONY: run test lint typecheck unit bench clean-venv
+.PHONY: run test lint typecheck unit bench clean-venv lint-template
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/tarjama clean tests/fixtures/000_1719d82712d9bfff.txt
 
 ## test: set up if needed, then lint, type-check and pass the whole suite
-test: lint typecheck unit
+test: lint-template lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,3 +34,20 @@ unit: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+## lint-template: cfn-lint and `sam validate --lint` on template.yaml, from their own venv (.tools: they pin
+## boto3 and friends differently from the app). Dummy credentials: validation makes no AWS call.
+TOOLS := .tools
+SAM_CLI_VERSION := 1.170.0
+CFN_LINT_VERSION := 1.58.0
+TOOLS_STAMP := $(TOOLS)/.installed-sam-$(SAM_CLI_VERSION)-cfn-$(CFN_LINT_VERSION)
+
+$(TOOLS_STAMP):
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS) || python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q aws-sam-cli==$(SAM_CLI_VERSION) cfn-lint==$(CFN_LINT_VERSION)
+	@rm -f $(TOOLS)/.installed-* && touch $@
+
+lint-template: $(TOOLS_STAMP)
+	$(TOOLS)/bin/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+		$(TOOLS)/bin/sam validate --lint --template template.yaml --region us-east-1

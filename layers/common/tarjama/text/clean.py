@@ -1,0 +1,477 @@
+"""The cleaner: a scraped page (text or HTML) in, the article out, with every removed line and its reason.
+
+It works on lines, in three steps (docs/cleaning.md has the full list of rules and reason codes):
+
+1. Local signals, line by line: separators (runs of 3+ spaces, pipes, bullets: a ticker of other headlines or
+   a menu), lone numbers (share counters), dates and update stamps, and a short phrase list of chrome
+   (share/follow/copyright/read also/related/tags/ad/menu/comments) that only fires on short lines made of
+   such words.
+2. Neighbours: a heading such as "related" or "tags" takes the list of short lines under it; "breaking"
+   alone takes the headline under it; a comments heading after the article takes everything below it.
+3. Position: the body runs from the first to the last line of prose (sentence punctuation, length, commas).
+   Above it, the title is the repeated headline or else the first one; short labels there are sections
+   of the site. Below it, short lines are footer chrome unless they credit a source, and runs of headlines
+   are a related list. Inside the body everything that survived step 1 stays: short subheadings included.
+
+Lines repeating the title or an earlier paragraph go last. The output text is always the normalized input's
+own text: lines are kept or dropped, never rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
+from tarjama.text import lexicon as lx
+from tarjama.text.normalize import collapse_spaces, match_key, normalize_chars
+from tarjama.text.segment import CLOSERS, is_arabic_letter
+from tarjama.text.types import Article, InputFormat, Removed
+
+
+def _keys(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({match_key(w) for w in words}, key=len, reverse=True))
+
+
+MENU = frozenset(_keys(lx.MENU))
+SOCIAL = frozenset(_keys(lx.SOCIAL))
+SHARE_WORDS = frozenset(_keys(lx.SHARE_WORDS)) | SOCIAL
+SHARE_STRONG = frozenset(_keys(lx.SHARE_STRONG))
+FOLLOW_VERBS = _keys(lx.FOLLOW_VERBS)
+FOLLOW_PLACES = frozenset(_keys(lx.FOLLOW_PLACES)) | SOCIAL
+COPYRIGHT = _keys(lx.COPYRIGHT)
+READ_ALSO = _keys(lx.READ_ALSO)
+RELATED = _keys(lx.RELATED)
+TAGS = _keys(lx.TAGS)
+AD = frozenset(_keys(lx.AD))
+LOGO = frozenset(_keys(lx.LOGO))
+CAPTION = frozenset(_keys(lx.CAPTION))
+BREAKING = _keys(lx.BREAKING)
+COMMENTS = frozenset(_keys(lx.COMMENTS))
+COMMENT_POLICY_WORDS = _keys(lx.COMMENT_POLICY_WORDS)
+MONTHS = frozenset(_keys(lx.MONTHS))
+DAYS = frozenset(_keys(lx.DAYS))
+TIME_WORDS = frozenset(_keys(lx.TIME_WORDS))
+STAMP_PREFIXES = _keys(lx.STAMP_PREFIXES)
+CREDIT_WORDS = _keys(lx.CREDIT_WORDS)
+FUNCTION_WORDS = frozenset(_keys(lx.FUNCTION_WORDS))
+# Read-also verbs that also occur as ordinary verbs: only with a colon right after.
+_READ_VERBS = frozenset({"اقرا", "طالع", "شاهد"})
+# Breaking markers that are ordinary words too: only when alone on their line.
+_BREAKING_ALONE_ONLY = frozenset({"الان", "مباشر", "بث مباشر", "live"})
+
+STOPS = ".!?؟…"
+_SEPARATORS = re.compile(r"\s{3,}|\s*[|•●◆◇■□▪►◄▶◀★☆✦¦]\s*")
+_CRUMB_SEPARATORS = re.compile(r"\s+(?:[»›>/\\←→]|&gt;)\s+")
+_NON_WORD = re.compile(r"[^\w#]+|_+")
+_NUMBERISH = re.compile(r"[\d.,:/+%\-\s]+[kKmMأ]?")
+_NUMBER_TOKEN = re.compile(r"\d+")
+_ARABIC_DELETE = {c: None for r in ((0x0621, 0x064A), (0x066E, 0x06D3), (0x06D5, 0x06D5), (0x06FA, 0x06FF),
+                                    (0x0750, 0x077F), (0x08A0, 0x08FF)) for c in range(r[0], r[1] + 1)}
+_LETTERS_ONLY = re.compile(r"[\W\d_]+")
+_COUNTER = re.compile(
+    r"(?:\d[\d.,]*\s*[kKمأ]?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
+)
+_COUNTER_WORDS = {
+    "share": ("مشاركه", "مشاركات", "شير", "share", "shares"),
+    "views": ("مشاهده", "مشاهدات", "قراءه", "قراءات", "view", "views", "reads", "زياره", "زيارات"),
+    "comments": ("تعليق", "تعليقات", "comment", "comments"),
+}
+_COUNTER_LOOKUP = {match_key(w): reason for reason, ws in _COUNTER_WORDS.items() for w in ws}
+_ZONE_LIMIT = 40  # phrase rules only look at lines this short (in words): chrome is short
+
+
+def letter_counts(text: str) -> tuple[int, int]:
+    """(Arabic letters, all letters); linear, in C."""
+    letters = _LETTERS_ONLY.sub("", text)
+    return len(letters) - len(letters.translate(_ARABIC_DELETE)), len(letters)
+
+
+def _strip_closers(text: str) -> str:
+    end = len(text)
+    while end and (text[end - 1] in CLOSERS or text[end - 1] in "*"):
+        end -= 1
+    return text[:end]
+
+
+@dataclass(frozen=True)
+class _Features:
+    text: str
+    key: str
+    tokens: tuple[str, ...]
+    words: int
+    arabic: int
+    letters: int
+    prose: bool
+    local: str | None  # reason from the line alone
+    marker: str | None  # how it affects its neighbours
+
+
+@dataclass
+class _Line:
+    f: _Features
+    reason: str | None = None
+    tentative: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+# --- local signals -------------------------------------------------------------------------------------
+
+
+def _is_prose(text: str, words: int) -> bool:
+    """A line of running text: sentence punctuation, length, or commas between many words."""
+    t = _strip_closers(text)
+    if t and t[-1] in STOPS + ":" and words >= 5:
+        return True
+    if words >= 30:
+        return True
+    if words >= 12 and ("،" in t or ", " in t):
+        return True
+    return words >= 10 and any(s in t for s in (". ", "؟ ", "! "))
+
+
+def _ticker(raw: str) -> str | None:
+    """Other headlines (or menu items) on one line, split by runs of spaces, pipes or bullets."""
+    if len(raw) < 12 or not _SEPARATORS.search(raw):
+        return None
+    parts = [p.strip() for p in _SEPARATORS.split(raw)]
+    parts = [p for p in parts if p]
+    if len(parts) < 3:
+        return None
+    counts = [len(p.split()) for p in parts]
+    if max(counts) > 30:
+        return None
+    ended = sum(1 for p in parts if _strip_closers(p)[-1:] in STOPS)
+    if ended > 0.3 * len(parts):
+        return None
+    if sum(1 for c in counts if c <= 2) >= 0.7 * len(parts):
+        return "breadcrumb" if match_key(parts[0]) in {"الرئيسيه", "home"} else "menu"
+    return "ticker"
+
+
+def _breadcrumb(text: str, tokens: tuple[str, ...]) -> bool:
+    if tokens and tokens[0] in {"الرئيسيه", "home"} and len(tokens) <= 8 and text[-1:] not in STOPS:
+        return True
+    parts = _CRUMB_SEPARATORS.split(text)
+    return len(parts) >= 3 and all(0 < len(p.split()) <= 4 for p in parts)
+
+
+def _starts(bare: str, phrases: tuple[str, ...]) -> str | None:
+    for p in phrases:
+        if bare == p or bare.startswith(p + " "):
+            return p
+    return None
+
+
+def _is_date(tokens: tuple[str, ...]) -> bool:
+    """Only date words and numbers: "22 يناير 2024، 6:26 م", "منذ 3 ساعات", "آخر تحديث: الأحد 5/5/2024"."""
+    if not tokens or len(tokens) > 16:
+        return False
+    bare = " ".join(tokens)
+    prefix = _starts(bare, STAMP_PREFIXES)
+    rest = tokens[len(prefix.split()) :] if prefix else tokens
+    if not rest:
+        return False
+    number = day = month = False
+    for t in rest:
+        if _NUMBER_TOKEN.fullmatch(t):
+            number = True
+        elif t in DAYS or (t[:1] == "و" and t[1:] in DAYS):
+            day = True
+        elif t in MONTHS:
+            month = True
+        elif t in TIME_WORDS or (t[:1] == "و" and t[1:] in TIME_WORDS):
+            continue
+        else:
+            return False
+    return number or day or (month and (prefix is not None or len(rest) >= 2))
+
+
+def _counter(bare: str) -> str | None:
+    m = _COUNTER.fullmatch(bare)
+    if not m:
+        return None
+    word = m.group("a") or m.group("b") or ""
+    return _COUNTER_LOOKUP.get(word)
+
+
+def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple[str | None, str | None]:
+    """(reason, marker) from the phrase list; only for short lines."""
+    bare = " ".join(tokens)
+    if not bare:
+        return None, None
+    if words <= 6:
+        if bare in LOGO or (tokens[0] in {"logo", "شعار"} and words <= 4):
+            return "logo", None
+        counter = _counter(bare)
+        if counter:
+            return counter, None
+        if bare in BREAKING:
+            return "breaking", "breaking_alone"
+        if bare in COMMENTS:
+            return "comments", "comments_head"
+        if bare in AD:
+            return "ad", None
+        if bare in MENU:
+            return "menu", None
+        if bare in CAPTION:
+            return "caption", None
+        if bare in TAGS:
+            return "tags", "tags_head"
+        if _starts(bare, RELATED) and (words <= 4 or bare in RELATED):
+            return "related", "related_head"
+        if tokens[0] in _READ_VERBS and words <= 3 and key.rstrip().endswith(":"):
+            return "read_also", "read_also_alone"
+    if "©" in f_text or any(p in key for p in COPYRIGHT):
+        return "copyright", None
+    if ("تعليق" in key or "comment" in key) and any(p in key for p in COMMENT_POLICY_WORDS):
+        return "comment_policy", None
+    if words <= 15:
+        verb = _starts(bare, FOLLOW_VERBS)
+        if verb and (any(t in FOLLOW_PLACES for t in tokens) or tokens[-1] in {"علي", "عبر", "في", "on"}):
+            return "follow", None
+        if all(t in SHARE_WORDS or t.isdigit() for t in tokens) and any(t in SHARE_STRONG for t in tokens):
+            return "share", None
+        if "الرابط المختصر" in bare or "رابط مختصر" in bare or "نسخ الرابط" in bare:
+            return "share", None
+    if words <= 30:
+        breaking = _starts(bare, BREAKING)
+        if breaking and breaking not in _BREAKING_ALONE_ONLY and re.match(r"\W", key[len(breaking) :] or " "):
+            return "breaking", None
+        if _starts(bare, READ_ALSO) and (words > 3 or ":" in key):
+            rv = _starts(bare, READ_ALSO) or ""
+            if rv in _READ_VERBS and not re.match(r"\s*:", key[len(rv) :]):
+                pass
+            elif words <= 3:
+                return "read_also", "read_also_alone"
+            else:
+                return "read_also", None
+        tag = _starts(bare, TAGS)
+        if tag and ":" in key[: len(tag) + 3]:
+            return "tags", None
+        if words >= 2 and all(t.startswith("#") for t in tokens):
+            return "tags", None
+    if words <= 16 and _is_date(tokens):
+        return "date", None
+    if words <= 12 and _breadcrumb(f_text, tokens):
+        return "breadcrumb", None
+    return None, None
+
+
+@lru_cache(maxsize=4096)
+def _features(raw: str) -> _Features:
+    text = collapse_spaces(raw)
+    words = len(text.split())
+    arabic, letters = letter_counts(text)
+    prose = _is_prose(text, words)
+    local: str | None = None
+    marker: str | None = None
+    short = words <= _ZONE_LIMIT
+    key = match_key(text) if short else ""
+    tokens = tuple(_NON_WORD.sub(" ", key).split()) if short else ()
+    if not any(c.isalnum() for c in text):
+        local = "noise"
+    elif _NUMBERISH.fullmatch(text) and len(text) <= 20:
+        local = "date" if re.search(r"\d:\d|\d/\d|^(?:19|20)\d\d$", text) else "share"
+    else:
+        local = _ticker(raw)
+        if local is None and short:
+            local, marker = _phrase(text, key, tokens, words)
+    return _Features(text, key, tokens, words, arabic, letters, prose, local, marker)
+
+
+# --- the cleaner -----------------------------------------------------------------------------------------
+
+
+def _next_kept(lines: list[_Line], i: int) -> int:
+    j = i + 1
+    while j < len(lines) and not lines[j].kept:
+        j += 1
+    return j
+
+
+def _neighbours(lines: list[_Line]) -> None:
+    seen_prose = False
+    for i, line in enumerate(lines):
+        marker = line.f.marker
+        if line.f.prose and line.kept:
+            seen_prose = True
+        if marker is None:
+            continue
+        if marker in ("read_also_alone", "breaking_alone"):
+            j = _next_kept(lines, i)
+            if j < len(lines) and not lines[j].f.prose and lines[j].f.words <= 25:
+                lines[j].reason = "read_also" if marker == "read_also_alone" else "breaking"
+                lines[j].tentative = marker == "breaking_alone"
+        elif marker in ("related_head", "tags_head"):
+            limit = 5 if marker == "tags_head" else 25
+            taken = 0
+            j = i + 1
+            while j < len(lines) and taken < 30:
+                f = lines[j].f
+                if lines[j].kept:
+                    if f.prose or f.words > limit:
+                        break
+                    lines[j].reason = "related" if marker == "related_head" else "tags"
+                    taken += 1
+                j += 1
+        elif marker == "comments_head" and seen_prose:
+            for later in lines[i + 1 :]:
+                if later.kept:
+                    later.reason = "comments"
+            return
+
+
+def _is_arabic(f: _Features) -> bool:
+    return f.arabic * 2 >= f.letters and f.arabic > 0
+
+
+def _is_credit(f: _Features) -> bool:
+    key = f.key
+    return any(w in key for w in CREDIT_WORDS) or bool(re.search(r"\(\s*\w+\s*\)$", f.text))
+
+
+def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
+    """Chooses the title among the lines above the body; labels the rest. Returns the title line."""
+    candidates = [ln for ln in lines if ln.kept or ln.tentative]
+    longs = [ln for ln in candidates if ln.f.words >= 4 and not ln.tentative and _is_arabic(ln.f)]
+    for ln in candidates:
+        if ln.tentative:
+            if longs:
+                ln.tentative = False  # "breaking" + headline above the real title: the banner goes
+            else:
+                ln.reason, ln.tentative = None, False
+    candidates = [ln for ln in candidates if ln.kept]
+    for ln in candidates:
+        if ln.f.letters and not _is_arabic(ln.f):
+            ln.reason = "non_arabic"
+    candidates = [ln for ln in candidates if ln.kept]
+    if not candidates:
+        return None
+    longs = [ln for ln in candidates if ln.f.words >= 4]
+    texts = [ln.f.text for ln in longs]
+    repeated = next((ln for ln in longs if texts.count(ln.f.text) > 1), None)
+    if repeated is not None:
+        title = repeated
+    elif longs:
+        title = longs[0]
+    else:
+        title = candidates[-1] if has_prose else candidates[0]
+    if not has_prose:
+        return title
+    before = True
+    for ln in candidates:
+        if ln is title:
+            before = False
+            continue
+        if ln.f.words < 4:
+            ln.reason = "section"
+        elif before and repeated is not None and ln.f.text != title.f.text:
+            ln.reason = "ticker"  # other headlines above the repeated (true) title
+    return title
+
+
+def _footer(lines: list[_Line]) -> None:
+    rest: list[_Line] = []
+    for ln in lines:
+        if not ln.kept:
+            continue
+        if ln.f.letters and not _is_arabic(ln.f):
+            ln.reason = "non_arabic"
+        elif _is_credit(ln.f):
+            continue
+        elif ln.f.words <= 5:
+            ln.reason = "footer"
+        else:
+            rest.append(ln)
+    run: list[_Line] = []
+    for ln in [*rest, None]:
+        if ln is not None and ln.f.words <= 14 and "،" not in ln.f.text:
+            run.append(ln)
+            continue
+        if len(run) >= 3:
+            for r in run:
+                r.reason = "related"
+        run = []
+
+
+def clean_lines(text: str) -> Article:
+    """The line rules on normalized-able text (the plain-text path, and the HTML path after extraction)."""
+    lines = [_Line(_features(raw)) for raw in normalize_chars(text).split("\n") if raw.strip()]
+    _features.cache_clear()
+    for ln in lines:
+        ln.reason = ln.f.local
+    _neighbours(lines)
+    prose = [i for i, ln in enumerate(lines) if ln.kept and ln.f.prose]
+    has_prose = bool(prose)
+    start, end = (prose[0], prose[-1]) if prose else (len(lines), len(lines))
+    title = _header(lines[:start], has_prose)
+    if has_prose:
+        _footer(lines[end + 1 :])
+    for ln in lines:
+        if ln.tentative:
+            ln.tentative = False
+            ln.reason = None
+    title_text = title.f.text if title is not None else ""
+    seen = {title_text}
+    paragraphs: list[str] = []
+    for ln in lines:
+        if not ln.kept or ln is title:
+            continue
+        if ln.f.text == title_text:
+            ln.reason = "duplicate_title"
+        elif ln.f.text in seen:
+            ln.reason = "duplicate"
+        else:
+            seen.add(ln.f.text)
+            paragraphs.append(ln.f.text)
+    if not paragraphs and title_text:
+        paragraphs, title_text = [title_text], ""
+    removed = [Removed(ln.f.text, ln.reason) for ln in lines if ln.reason is not None]
+    return Article(title=title_text, paragraphs=paragraphs, removed=removed)
+
+
+def _check_language(article: Article, whole: str) -> None:
+    arabic, letters = letter_counts(article.title + "\n" + article.text)
+    if arabic == 0 or arabic * 2 < letters:
+        raise NotArabicError(
+            "The text is not Arabic: "
+            f"{arabic:,} of its {letters:,} letters are Arabic; tarjama translates Arabic articles.",
+            details={"arabic_letters": arabic, "letters": letters},
+        )
+    _ = whole
+
+
+def clean(raw: str, fmt: InputFormat = "auto") -> Article:
+    """The article in a scraped page: title, paragraphs (subheadings kept), and what was removed and why.
+
+    Raises NotArabicError when the text is mostly not Arabic script, EmptyAfterCleaningError when nothing
+    of an article is left."""
+    if not isinstance(raw, str):
+        raise InvalidInputError("The article must be text.")
+    if fmt not in ("auto", "text", "html"):
+        raise InvalidInputError(f"Unknown input format {fmt!r}; use auto, text or html.")
+    from tarjama.text.html import extract, looks_like_html
+
+    is_html = fmt == "html" or (fmt == "auto" and looks_like_html(raw))
+    text = extract(raw) if is_html else raw
+    arabic, letters = letter_counts(normalize_chars(text))
+    if letters and arabic * 2 < letters:
+        raise NotArabicError(
+            f"The text is not Arabic: {arabic:,} of its {letters:,} letters are Arabic; "
+            "tarjama translates Arabic articles.",
+            details={"arabic_letters": arabic, "letters": letters},
+        )
+    article = clean_lines(text)
+    if not article.paragraphs:
+        raise EmptyAfterCleaningError(
+            "Nothing of an article is left after cleaning"
+            + (f" ({len(article.removed)} lines were page chrome)." if article.removed else " (no text)."),
+            details={"removed": len(article.removed)},
+        )
+    _check_language(article, text)
+    return article

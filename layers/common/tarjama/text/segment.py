@@ -1,0 +1,264 @@
+"""Sentence segmentation for Arabic news, by rule.
+
+Boundaries: `. ! ? ؟ …` (and runs of them) followed by a space or the end of the line, and every line end.
+A stop directly followed by a word is a boundary only between two Arabic words of two letters or more
+("انتهى.وقال": scraped text often lost the space), never in `ا.ف.ب`, `1.35`, `example.com`.
+Not boundaries: `،` and `؛` (the latter only cuts a sentence that is too long), a stop after a single letter
+(`د.`, `م.`, `أ.`: titles and initials; the last dot of `أ.ف.ب.`), after an enumeration label (`1.`),
+inside a URL or an e-mail address, inside a short bracketed aside `( ... )`.
+Closing quotes and brackets right after a stop belong to the sentence they close.
+
+Sentences longer than `max_length` (measured by the caller's `length`, e.g. a token count) are cut at `؛`,
+then `،`, then between words, and each piece is numbered in `Sentence.piece`.
+
+Everything is a single pass over the text plus linear regexes: no backtracking blow-up on long lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+
+from tarjama.text.normalize import normalize
+from tarjama.text.types import Article, Sentence
+
+STOPS = ".!?؟…"
+_STOP_RUN = re.compile(r"[.!?؟…]+")
+CLOSERS = frozenset('»"”’\')]}›')
+OPENERS = frozenset('«"“‘([{‹')
+_TOKEN = re.compile(r"\S+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Longest bracketed aside that is kept whole; longer brackets are usually unbalanced scrape debris.
+MAX_ASIDE = 200
+# Latin abbreviations that take a dot mid-sentence (Arabic ones are single letters, handled by rule).
+_LATIN_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "no", "vs", "etc", "gen", "col", "lt", "sgt", "co"}
+)
+
+
+def is_arabic_letter(c: str) -> bool:
+    o = ord(c)
+    return 0x0621 <= o <= 0x064A or 0x066E <= o <= 0x06D3 or o == 0x06D5 or 0x06FA <= o <= 0x06FF or (
+        0x0750 <= o <= 0x077F
+    ) or 0x08A0 <= o <= 0x08FF
+
+
+def _two_arabic_letters(text: str) -> bool:
+    return len(text) == 2 and all(is_arabic_letter(c) for c in text)
+
+
+# Abbreviations are short: looking further back than this is never needed (and keeps the scan linear).
+_MAX_TOKEN = 24
+
+
+def _token_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at `end`, without opening quotes/brackets ("" if long)."""
+    i = end
+    limit = max(0, end - _MAX_TOKEN)
+    while i > limit and not text[i - 1].isspace():
+        i -= 1
+    if i > 0 and not text[i - 1].isspace():
+        return ""
+    tok = text[i:end]
+    while tok and tok[0] in OPENERS:
+        tok = tok[1:]
+    return tok
+
+
+def _is_abbreviation(token: str) -> bool:
+    """`د` `م` `أ` (one letter), `ا.ف.ب` / `أ.د` (dotted single letters), `Dr`."""
+    if not token:
+        return False
+    parts = token.split(".")
+    if all(len(p) == 1 and p.isalpha() for p in parts):
+        return True
+    return token.lower() in _LATIN_ABBREVIATIONS
+
+
+def _protected_spans(line: str) -> tuple[list[int], list[int]]:
+    """Sorted, non-overlapping (start, end) spans in which no boundary is placed: short bracketed asides,
+    URLs and e-mail addresses."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in re.finditer(r"[()\[\]]", line):
+        ch = m.group()
+        if ch in "([":
+            stack.append(m.start())
+            if len(stack) > 64:  # unbalanced debris: forget the oldest
+                stack.pop(0)
+        elif stack:
+            start = stack.pop()
+            if m.start() - start <= MAX_ASIDE:
+                spans.append((start, m.start()))
+    for m in _TOKEN.finditer(line):
+        tok = m.group()
+        if "://" in tok or tok.startswith("www.") or ("@" in tok and "." in tok):
+            end = m.end()
+            # A sentence stop (and closers) right after the address still ends the sentence.
+            while end > m.start() and (line[end - 1] in STOPS or line[end - 1] in CLOSERS):
+                end -= 1
+            spans.append((m.start(), end))
+    if not spans:
+        return [], []
+    spans.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in spans:
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
+
+
+def _is_boundary(line: str, sent_start: int, s: int, e: int) -> int:
+    """For the stop run line[s:e], the end of the sentence (after closers) if it is a boundary, else -1."""
+    n = len(line)
+    j = e
+    while j < n and line[j] in CLOSERS:
+        j += 1
+    if j >= n:
+        return n
+    nxt = line[j]
+    run = line[s:e]
+    if nxt.isspace() or nxt in OPENERS:
+        if run == ".":
+            token = _token_before(line, s)
+            if _is_abbreviation(token):
+                return -1
+            head = line[sent_start:s].strip() if s - sent_start <= 8 else ""
+            if head and len(head) <= 3 and " " not in head and head.isalnum():
+                return -1  # enumeration label: "1." "أ."
+        return j
+    if nxt.isalpha() and j == e:
+        if _two_arabic_letters(line[max(0, s - 2) : s]) and _two_arabic_letters(line[j : j + 2]):
+            return j
+    return -1
+
+
+def split_line(line: str) -> Iterator[str]:
+    """Sentences of one line (no newline inside)."""
+    starts, ends = _protected_spans(line)
+    start = 0
+    for m in _STOP_RUN.finditer(line):
+        s, e = m.span()
+        if s < start or (starts and _inside(s, starts, ends)):
+            continue
+        end = _is_boundary(line, start, s, e)
+        if end < 0:
+            continue
+        sentence = line[start:end].strip()
+        if sentence:
+            yield sentence
+        start = end
+    rest = line[start:].strip()
+    if rest:
+        yield rest
+
+
+# --- cutting sentences that are too long -------------------------------------------------------------
+
+_LEVELS: tuple[re.Pattern[str], ...] = (
+    # after ؛ (or a ; followed by a space)
+    re.compile(r"(?:[^؛;]|;(?!\s))*(?:؛+|;+(?=\s)|$)\s*"),
+    # after ، (or a , followed by a space: never inside "1,000")
+    re.compile(r"(?:[^،,]|,(?!\s))*(?:،+|,+(?=\s)|$)\s*"),
+    re.compile(r"\S*\s*"),  # between words
+)
+
+
+def _units(text: str, level: int) -> list[str]:
+    return [u for u in _LEVELS[level].findall(text) if u]
+
+
+def _fit(units: list[str], max_length: int, length: Callable[[str], int], level: int) -> list[str]:
+    """Greedy packing of units into pieces of at most max_length; a unit too long alone goes one level down.
+    Lengths are summed per unit (linear), then each piece is checked once with the real `length`."""
+    pieces: list[str] = []
+    current: list[str] = []
+    total = 0
+
+    def flush() -> None:
+        nonlocal current, total
+        if current:
+            pieces.extend(_verify(current, max_length, length))
+        current, total = [], 0
+
+    for unit in units:
+        size = length(unit.strip())
+        if size > max_length:
+            flush()
+            if level + 1 < len(_LEVELS):
+                pieces.extend(_fit(_units(unit, level + 1), max_length, length, level + 1))
+            else:
+                pieces.append(unit.strip())  # one word longer than the budget: never cut inside a word
+            continue
+        if current and total + size > max_length:
+            flush()
+        current.append(unit)
+        total += size
+    flush()
+    return [p for p in pieces if p]
+
+
+def _verify(units: list[str], max_length: int, length: Callable[[str], int]) -> list[str]:
+    text = "".join(units).strip()
+    if len(units) == 1 or length(text) <= max_length:
+        return [text]
+    half = len(units) // 2  # the length function is not additive (tokenizers): halve until it fits
+    return _verify(units[:half], max_length, length) + _verify(units[half:], max_length, length)
+
+
+def cut(sentence: str, max_length: int, length: Callable[[str], int] = len) -> list[str]:
+    """The sentence in pieces of at most max_length (a single over-long word stays whole)."""
+    if max_length < 1 or length(sentence) <= max_length:
+        return [sentence]
+    return _fit(_units(sentence, 0), max_length, length, 0)
+
+
+# --- public API ---------------------------------------------------------------------------------------
+
+
+def _sentences(
+    paragraphs: list[str], max_length: int | None, length: Callable[[str], int]
+) -> list[Sentence]:
+    out: list[Sentence] = []
+    for index, paragraph in enumerate(paragraphs):
+        for line in paragraph.split("\n"):
+            for sentence in split_line(line):
+                if max_length is None:
+                    out.append(Sentence(sentence, index))
+                    continue
+                pieces = cut(sentence, max_length, length)
+                if len(pieces) == 1:
+                    out.append(Sentence(pieces[0], index))
+                else:
+                    out.extend(Sentence(p, index, k) for k, p in enumerate(pieces))
+    return out
+
+
+def segment(
+    text: str, *, max_length: int | None = None, length: Callable[[str], int] = len
+) -> list[Sentence]:
+    """Sentences of a text. Paragraphs are separated by blank lines; `Sentence.paragraph` is their index."""
+    normalized = normalize(text)
+    if not normalized:
+        return []
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(normalized) if p.strip()]
+    return _sentences(paragraphs, max_length, length)
+
+
+def segment_article(
+    article: Article, *, max_length: int | None = None, length: Callable[[str], int] = len
+) -> list[Sentence]:
+    """Sentences of the article's paragraphs (not its title: the pipeline translates that on its own).
+    `Sentence.paragraph` indexes `article.paragraphs`."""
+    paragraphs = [normalize(p) for p in article.paragraphs]
+    return _sentences(paragraphs, max_length, length)

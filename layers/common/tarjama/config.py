@@ -53,12 +53,15 @@ class Settings(BaseModel):
     bulk_max_articles: int = Field(100_000, ge=1, description="Most articles in one bulk file.")
     bulk_max_article_bytes: int = Field(262_144, ge=1, description="Largest single article in a bulk file.")
     bulk_max_decompressed_bytes: int = Field(2 << 30, ge=1, description="Decompressed size cap (bombs).")
-    bulk_max_compression_ratio: int = Field(100, ge=2, description="Zip entry ratio above which it is a bomb.")
+    bulk_max_compression_ratio: int = Field(100, ge=2, description="Zip entry ratio meaning a bomb.")
     bulk_max_receives: int = Field(3, ge=1, description="SQS receives before an article is recorded failed.")
     bulk_inline_max_bytes: int = Field(
         200_000, ge=1024, le=250_000, description="Largest message body; bigger articles travel through S3."
     )
     bulk_job_ttl_days: int = Field(14, ge=1, description="Days a job record and its markers live.")
+    bulk_dead_letter_arn: str | None = Field(
+        None, description="The work queue's DLQ; its messages reaching the worker are recorded as failed."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

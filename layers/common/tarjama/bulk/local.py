@@ -1,0 +1,247 @@
+"""`tarjama bulk FILE`: the whole split -> queue -> worker path on one machine, against a local endpoint.
+
+The same code as in Lambda: the file is uploaded to the input bucket, the split runs on a real-shaped S3
+event, and the queue is drained in-process by receiving messages and handing them to the worker as SQS
+events; failures go back to the queue (visibility 0), dead letters are recorded. With no endpoint
+configured (`AWS_ENDPOINT_URL`), moto's server is started on loopback for the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from tarjama.bulk import keys
+from tarjama.bulk.events import s3_put_event, sqs_event
+from tarjama.bulk.report import Finalizer
+from tarjama.bulk.split import Splitter
+from tarjama.bulk.worker import FaultHook, Worker
+from tarjama.config import Settings
+from tarjama.pipeline import Digester
+from tarjama.store.jobs import JobStatus, JobStore
+
+LOCAL_NAMES = {
+    "table": "tarjama-local",
+    "results_bucket": "tarjama-local-results",
+    "input_bucket": "tarjama-local-input",
+}
+LOCAL_QUEUE = "tarjama-local-work"
+_FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@dataclass(frozen=True)
+class LocalRun:
+    job_id: str
+    status: JobStatus
+    report: dict[str, Any]
+    results_path: Path
+    report_path: Path
+    rounds: int
+
+
+@contextlib.contextmanager
+def local_endpoint() -> Iterator[str]:
+    """The configured endpoint, or moto's server on 127.0.0.1 for the duration of the block."""
+    configured = os.environ.get("AWS_ENDPOINT_URL")
+    if configured:
+        yield configured
+        return
+    from tarjama.local import start_moto_server, stop_process
+
+    saved = {k: os.environ.get(k) for k in [*_FAKE_CREDENTIALS, "AWS_ENDPOINT_URL"]}
+    proc, url = start_moto_server()
+    for k, v in _FAKE_CREDENTIALS.items():
+        os.environ.setdefault(k, v)
+    os.environ["AWS_ENDPOINT_URL"] = url
+    try:
+        yield url
+    finally:
+        stop_process(proc)
+        for k, old in saved.items():
+            if old is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = old
+
+
+def _bar(status: JobStatus | None, width: int = 30) -> str:
+    if status is None or status.total is None:
+        return "splitting..."
+    done = status.succeeded + status.failed
+    filled = width if not status.total else min(width, done * width // status.total)
+    return (
+        f"[{'#' * filled}{'.' * (width - filled)}] {done}/{status.total} "
+        f"ok {status.succeeded} failed {status.failed} ({status.state})"
+    )
+
+
+class LocalBulk:
+    """Splitter + worker + queue drain, wired on one endpoint. Tests build it with their own resources."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        s3: Any,
+        sqs: Any,
+        dynamodb: Any,
+        dead_letter_url: str | None = None,
+        digester: Digester | None = None,
+        fault: FaultHook | None = None,
+    ) -> None:
+        if not (settings.queue_url and settings.results_bucket and settings.input_bucket and settings.table):
+            raise ValueError("the local bulk run needs table, buckets and queue in its settings")
+        self.settings = settings
+        self.s3 = s3
+        self.sqs = sqs
+        self.jobs = JobStore(dynamodb, settings.table, ttl_seconds=settings.bulk_job_ttl_days * 86400)
+        finalizer = Finalizer(s3, settings.results_bucket, self.jobs)
+        self.splitter = Splitter(settings, s3=s3, sqs=sqs, jobs=self.jobs, finalizer=finalizer)
+        self.queue_arn = self._arn(settings.queue_url)
+        self.dead_letter_url = dead_letter_url
+        self.dead_letter_arn = self._arn(dead_letter_url) if dead_letter_url else None
+        self.worker = Worker(
+            settings,
+            s3=s3,
+            jobs=self.jobs,
+            finalizer=finalizer,
+            digester=digester,
+            fault=fault,
+            dead_letter_arn=self.dead_letter_arn,
+        )
+
+    def _arn(self, url: str) -> str:
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        return str(attrs["QueueArn"])
+
+    def upload(self, path: Path, name: str | None = None) -> dict[str, Any]:
+        """Upload to `incoming/` and return the S3 event Lambda would get."""
+        key = keys.INCOMING_PREFIX + (name or path.name)
+        bucket = str(self.settings.input_bucket)
+        self.s3.upload_file(str(path), bucket, key)
+        head = self.s3.head_object(Bucket=bucket, Key=key)
+        return s3_put_event(bucket, key, size=int(head["ContentLength"]), etag=str(head["ETag"]))
+
+    def _receive(self, url: str) -> list[dict[str, Any]]:
+        resp = self.sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            VisibilityTimeout=60,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        return list(resp.get("Messages", []))
+
+    def drain_once(self) -> int:
+        """One receive -> one worker batch; returns how many messages it handled (0: queues empty)."""
+        url, arn = str(self.settings.queue_url), self.queue_arn
+        messages = self._receive(url)
+        if not messages and self.dead_letter_url and self.dead_letter_arn:
+            url, arn = self.dead_letter_url, self.dead_letter_arn
+            messages = self._receive(url)
+        if not messages:
+            return 0
+        response = self.worker.handle_event(sqs_event(messages, arn))
+        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+        for m in messages:
+            if m["MessageId"] in failed:  # what Lambda's visibility timeout would do, without the wait
+                self.sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+                )
+        return len(messages)
+
+    def drain(
+        self,
+        job_ids: list[str],
+        *,
+        max_rounds: int = 100_000,
+        max_idle: int = 40,
+        progress: TextIO | None = None,
+    ) -> int:
+        """Run the worker until every job is done (bounded by rounds and by idle polls); returns rounds."""
+        idle = 0
+        for rounds in range(1, max_rounds + 1):
+            statuses = [self.jobs.get(j) for j in job_ids]
+            if progress is not None and statuses:
+                progress.write("\r" + _bar(statuses[0]))
+                progress.flush()
+            if all(s is not None and s.state == "done" for s in statuses):
+                return rounds
+            if self.drain_once():
+                idle = 0
+                continue
+            idle += 1
+            if idle > max_idle:
+                raise RuntimeError(
+                    f"the queue is empty but jobs are not done: {[s and s.state for s in statuses]}"
+                )
+            time.sleep(0.05 * min(idle, 10))
+        raise RuntimeError(f"jobs not done after {max_rounds} rounds")
+
+    def run(self, path: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> LocalRun:
+        event = self.upload(path)
+        results = self.splitter.handle_event(event)
+        job_id = results[0].job_id
+        rounds = self.drain([job_id], progress=progress)
+        status = self.jobs.get(job_id)
+        assert status is not None
+        if progress is not None:
+            progress.write("\r" + _bar(status) + "\n")
+        out.mkdir(parents=True, exist_ok=True)
+        results_path, report_path = out / "results.jsonl", out / "report.json"
+        bucket = str(self.settings.results_bucket)
+        self.s3.download_file(bucket, keys.results_key(job_id), str(results_path))
+        self.s3.download_file(bucket, keys.report_key(job_id), str(report_path))
+        import json
+
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        return LocalRun(job_id, status, report, results_path, report_path, rounds)
+
+
+def run_local(
+    path: Path,
+    out: Path,
+    *,
+    settings: Settings | None = None,
+    digester: Digester | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> LocalRun:
+    """`tarjama bulk`: on the configured endpoint, or on a moto server started for this run."""
+    import boto3
+
+    from tarjama.store.tables import create_local_resources
+
+    base = settings or Settings.from_env()
+    with local_endpoint():
+        names = {k: getattr(base, k) or v for k, v in LOCAL_NAMES.items()}
+        queue_name = base.queue_url.rstrip("/").rsplit("/", 1)[-1] if base.queue_url else LOCAL_QUEUE
+        resources = create_local_resources(
+            base.model_copy(update={**names, "queue_url": None}), queue_name=queue_name
+        )
+        run_settings = base.model_copy(update={**names, "queue_url": resources.queue_url})
+        bulk = LocalBulk(
+            run_settings,
+            s3=boto3.client("s3"),
+            sqs=boto3.client("sqs"),
+            dynamodb=boto3.client("dynamodb"),
+            dead_letter_url=resources.dead_letter_queue_url,
+            digester=digester,
+        )
+        return bulk.run(path, out, progress=progress)

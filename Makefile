@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 3000
 QUICK ?=
 
-.PHONY: run test lint typecheck unit bench clean-venv lint-template
+.PHONY: run test lint typecheck unit bench clean-venv lint-template system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,10 +17,16 @@ $(STAMP): pyproject.toml
 
 ## run: set up if needed, then run the service locally on its embedded defaults
 run: $(STAMP)
-	$(BIN)/tarjama clean tests/fixtures/000_1719d82712d9bfff.txt
+	$(BIN)/tarjama serve --host 127.0.0.1 --port $(PORT)
 
 ## test: set up if needed, then lint, type-check and pass the whole suite
-test: lint-template lint typecheck unit
+test: system-deps lint-template lint typecheck unit
+
+## system-deps: Debian packages the suite needs (headless chromium for the Swagger UI test), when root
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

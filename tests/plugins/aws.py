@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -21,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tarjama.local import free_port, start_moto_server
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -31,31 +29,8 @@ FAKE_CREDENTIALS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_moto_server(port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start moto's server on loopback and wait until it answers; returns the process and its URL."""
-    port = port or _free_port()
-    moto = Path(sys.executable).with_name("moto_server")
-    proc = subprocess.Popen(
-        [str(moto), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1).close()
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("moto server did not start")
+# The helpers live in the package: `tarjama serve` starts the same local endpoint.
+_free_port = free_port
 
 
 @pytest.fixture(scope="session")

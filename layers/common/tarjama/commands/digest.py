@@ -1,11 +1,88 @@
-"""`tarjama digest` (not built yet)."""
+"""`tarjama digest FILE`: one article through the whole path, as the API would return it.
+
+Uses the same composition root as the Lambda handlers (`tarjama.service.build_digester`), so what runs here
+is what runs there, cache included when TARJAMA_TABLE is set.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from tarjama.errors import InvalidInputError
+from tarjama.result import DigestOptions, DigestResult
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        raise InvalidInputError(f"No such file: {path}")
+    try:
+        return file.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{path} is not UTF-8 text ({exc.reason}).") from exc
+
+
+def render(result: DigestResult) -> str:
+    """Readable output: title, translation, summary, what it cost and which models ran."""
+    lines = [f"# {result.translation.title or result.source.title}", "", result.translation.text, ""]
+    if result.summary is not None:
+        s = result.summary
+        note = f" (fallback from {s.requested}: {s.fallback_reason})" if s.method != s.requested else ""
+        lines += [f"## Summary [{s.method}]{note}", "", s.en, "", s.ar, ""]
+    flagged = [(i, p.flags) for i, p in enumerate(result.translation.sentences) if p.flags]
+    if flagged:
+        lines.append(f"## Flags ({len(flagged)} of {len(result.translation.sentences)} sentences)")
+        lines += [f"  {i + 1}: {', '.join(flags)}" for i, flags in flagged[:20]]
+        lines.append("")
+    u = result.usage
+    lines.append(
+        f"usage: {u.source_chars} chars, {u.sentences} sentences, {u.tokens_in} tokens in, "
+        f"{u.tokens_out} tokens out, {u.sentences_from_memory} from memory; cached={result.cached}"
+    )
+    lines.append("timings ms: " + ", ".join(f"{k}={v:g}" for k, v in result.timings_ms.items()))
+    for role, ref in result.models.items():
+        lines.append(
+            f"model {role}: {ref.hub_id}@{ref.revision} [{ref.kind}] on {ref.backend}/{ref.quantization}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from tarjama.config import get_settings
+    from tarjama.service import build_digester
+
+    settings = get_settings()
+    if args.backend:
+        settings = settings.model_copy(update={"backend": args.backend})
+    raw = _read(args.file)
+    options = DigestOptions(
+        summary=args.summary or settings.summary,
+        summary_sentences=args.sentences or settings.summary_sentences,
+        beam_size=args.beam or settings.beam_size,
+    )
+    result = build_digester(settings).digest(raw, fmt=args.format, options=options)
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(render(result))
+    return 0
 
 
 def register(sub: Any) -> None:
-    """Registers nothing until this command is built."""
-    _ = (sub, argparse)
+    p = sub.add_parser("digest", help="Clean, translate and summarize one article (FILE or - for stdin).")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="Print the result as JSON (the API's shape).")
+    p.add_argument(
+        "--summary", choices=["abstractive", "extractive", "none"], help="Default: TARJAMA_SUMMARY."
+    )
+    p.add_argument("--sentences", type=int, choices=range(1, 11), metavar="N", help="Summary length.")
+    p.add_argument("--beam", type=int, choices=range(1, 9), metavar="N", help="Beam size (default 4).")
+    p.add_argument("--backend", choices=["ctranslate2", "transformers"], help="Default: TARJAMA_BACKEND.")
+    p.add_argument("--format", choices=["auto", "text", "html"], default="auto")
+    p.set_defaults(func=cmd_digest)

@@ -21,6 +21,7 @@ from tarjama.result import Summary
 if TYPE_CHECKING:
     from tarjama.pipeline import ModelPort
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIACRITICS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
@@ -103,8 +104,12 @@ MIN_WORDS = 4
 
 
 def first_sentences(text: str, count: int) -> str:
-    """The first `count` sentences of an English text (the summarizer may write more than asked)."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    """The first `count` sentences of an English text (the summarizer may write more than asked).
+
+    Control characters are dropped: byte-level BPE can emit them, and they have no place in a summary.
+    """
+    text = _CONTROL.sub(" ", text)
+    parts = [" ".join(p.split()) for p in _SENTENCE_END.split(text.strip()) if p.strip()]
     return " ".join(parts[:count])
 
 
@@ -191,8 +196,14 @@ def summarize(
         return fallback.model_copy(update={"requested": "abstractive", "fallback_reason": reason})
     parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
     back = models.back_translator().translate(parts, TranslateOptions())
+    arabic = " ".join(t.text for t in back if t.text)
+    if not arabic:
+        fallback = extractive(source, english, max_sentences)
+        return fallback.model_copy(
+            update={"requested": "abstractive", "fallback_reason": "the back-translation returned nothing"}
+        )
     return Summary(
-        ar=" ".join(t.text for t in back if t.text),
+        ar=arabic,
         en=text,
         method="abstractive",
         requested="abstractive",

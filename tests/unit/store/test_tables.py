@@ -12,6 +12,7 @@ from tarjama.store.tables import (
     create_table,
     find_template,
     load_template,
+    resolve,
     table_definition_from_template,
 )
 
@@ -88,7 +89,10 @@ def test_create_local_resources(dynamodb: Any, s3: Any, aws_endpoint: str) -> No
         sqs = boto3.client("sqs")
         assert first.queue_url and first.queue_url.endswith("/tarjama-local-work")
         attrs = sqs.get_queue_attributes(QueueUrl=first.queue_url, AttributeNames=["All"])["Attributes"]
-        assert attrs["VisibilityTimeout"] == "960"
+        template = load_template(REPO / "template.yaml")
+        wanted = resolve(template["Resources"]["WorkQueue"]["Properties"]["VisibilityTimeout"], template)
+        assert attrs["VisibilityTimeout"] == str(wanted)
+        assert attrs["VisibilityTimeout"] != "30"  # not SQS's default: the template's value
         assert '"maxReceiveCount"' in attrs["RedrivePolicy"]
         assert "tarjama-local-work-dlq" in attrs["RedrivePolicy"]
     finally:
@@ -100,3 +104,15 @@ def test_missing_resource_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("Resources: {}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no Table resource"):
         table_definition_from_template(path)
+
+
+def test_resolve_parameters_and_mappings() -> None:
+    template = {
+        "Parameters": {"T": {"Type": "String", "Default": "300"}},
+        "Mappings": {"M": {"300": {"V": 1800}}},
+    }
+    assert resolve({"Fn::FindInMap": ["M", {"Ref": "T"}, "V"]}, template) == 1800
+    assert resolve({"Ref": "T"}, template) == "300"
+    assert resolve({"Ref": "AWS::Region"}, template) is None
+    assert resolve({"Fn::GetAtt": ["Q", "Arn"]}, template) is None
+    assert resolve(42, template) == 42

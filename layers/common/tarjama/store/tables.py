@@ -191,7 +191,8 @@ def create_local_resources(
     import boto3
 
     path = template or find_template()
-    resources = load_template(path).get("Resources", {})
+    document = load_template(path)
+    resources = document.get("Resources", {})
     if settings.table:
         create_table(
             dynamodb or boto3.client("dynamodb"), settings.table, table_definition_from_template(path)
@@ -206,11 +207,12 @@ def create_local_resources(
         sqs = sqs or boto3.client("sqs")
         work = resources.get("WorkQueue", {}).get("Properties", {})
         dead = resources.get("WorkDeadLetterQueue", {}).get("Properties", {})
-        dlq_url = sqs.create_queue(QueueName=f"{queue}-dlq", Attributes=_queue_attributes(dead))["QueueUrl"]
+        dead_attributes = _queue_attributes(dead, document)
+        dlq_url = sqs.create_queue(QueueName=f"{queue}-dlq", Attributes=dead_attributes)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
-        attributes = _queue_attributes(work)
+        attributes = _queue_attributes(work, document)
         redrive = work.get("RedrivePolicy")
         if isinstance(redrive, dict):
             attributes["RedrivePolicy"] = json.dumps(
@@ -220,9 +222,31 @@ def create_local_resources(
     return LocalResources(settings.table, settings.results_bucket, settings.input_bucket, queue_url, dlq_url)
 
 
-def _queue_attributes(props: dict[str, Any]) -> dict[str, str]:
+def resolve(value: Any, template: dict[str, Any]) -> Any:
+    """Resolve the intrinsics a local endpoint can: `Ref` to a parameter (its Default) and `FindInMap`.
+
+    Anything else (`GetAtt`, `Sub` of pseudo parameters, ...) comes back as None: the caller skips it.
+    """
+    if not isinstance(value, dict):
+        return value
+    if "Ref" in value:
+        parameter = template.get("Parameters", {}).get(value["Ref"])
+        return parameter.get("Default") if isinstance(parameter, dict) else None
+    if "Fn::FindInMap" in value:
+        parts = [resolve(part, template) for part in value["Fn::FindInMap"][:3]]
+        if any(part is None for part in parts):
+            return None
+        try:
+            return template["Mappings"][parts[0]][str(parts[1])][parts[2]]
+        except (KeyError, TypeError):
+            return None
+    return None
+
+
+def _queue_attributes(props: dict[str, Any], template: dict[str, Any]) -> dict[str, str]:
     names = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds")
-    return {n: str(props[n]) for n in names if isinstance(props.get(n), int | str)}
+    values = {n: resolve(props.get(n), template) for n in names}
+    return {n: str(v) for n, v in values.items() if isinstance(v, int | str)}
 
 
 def _create_bucket(s3: Any, bucket: str) -> None:

@@ -79,7 +79,8 @@ def to_view(record: Any) -> JobView:
         total=_field(record, "total"),
         done=_field(record, "done"),
         failed=_field(record, "failed"),
-        result_ids=[str(r) for r in (_field(record, "result_ids", None) or [])],
+        result_ids=[str(r) for r in (_field(record, "result_ids", None) or [])]
+        or ([str(_field(record, "result_id"))] if _field(record, "result_id") else []),
         errors=errors,
         created_at=_opt_str(_field(record, "created_at")),
         updated_at=_opt_str(_field(record, "updated_at")),

@@ -8,9 +8,9 @@ CLI and the bulk pipeline.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from tarjama.result import DigestOptions, DigestResult
 
@@ -29,24 +29,40 @@ class DigestRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
+            "oneOf": [{"required": ["text"]}, {"required": ["html"]}],
             "examples": [
                 {
                     "text": "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في القاهرة.",
                     "options": {"summary": "extractive", "summary_sentences": 3},
                     "ref": "story-42",
                 }
-            ]
+            ],
         },
     )
 
-    text: str | None = Field(None, description="The article as plain text (UTF-8).")
-    html: str | None = Field(None, description="The article as an HTML page; its main text is extracted.")
+    # Plain strings, exactly one of them present (`oneOf` above); `null` is refused like any other non-string.
+    text: Annotated[
+        str | None, WithJsonSchema({"type": "string", "description": "The article as plain text (UTF-8)."})
+    ] = None
+    html: Annotated[
+        str | None,
+        WithJsonSchema(
+            {"type": "string", "description": "The article as an HTML page; its main text is extracted."}
+        ),
+    ] = None
     options: DigestOptions | None = Field(
         None, description="Per-article choices; any option left out takes the server's default."
     )
     ref: str | None = Field(
         None, max_length=REF_MAX_CHARS, description="Your reference for this article, echoed back unchanged."
     )
+
+    @field_validator("text", "html", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must be a string (or left out)")
+        return value
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> DigestRequest:

@@ -239,6 +239,12 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, PROPFIND, ...) goes to the function too, which answers 405 or 404."""
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
 
 def make_server(app: App, host: str, port: int) -> ThreadingHTTPServer:
     handler_class = type("BoundRequestHandler", (RequestHandler,), {"app": app})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from tarjama.nlp.base import (
     FLAG_ARABIC_LEFT,
     FLAG_LOW_SCORE,
@@ -127,11 +126,15 @@ def test_truncated_input_and_output(tiny_providers: dict[str, Any], backend: str
     model = translator(tiny_providers, backend)
     long = " ".join(["الحكومة العراقية تعلن حظر التجوال في بغداد"] * 40)
     assert model.count_tokens(long) > model.max_positions
-    cut, short = model.translate([long, "حظر التجوال"], TranslateOptions(beam_size=1, max_length_a=0, max_length_b=2))
+    cut, short = model.translate(
+        [long, "حظر التجوال"], TranslateOptions(beam_size=1, max_length_a=0, max_length_b=2)
+    )
     assert FLAG_TRUNCATED in cut.flags and cut.tokens_in == model.max_positions
     # two new tokens at most: the tiny model never ends that early, so the output hit the limit
     assert FLAG_TRUNCATED in short.flags and short.tokens_out == 2
-    roomy = model.translate(["حظر التجوال"], TranslateOptions(beam_size=1, max_length_a=0, max_length_b=400))[0]
+    roomy = model.translate(["حظر التجوال"], TranslateOptions(beam_size=1, max_length_a=0, max_length_b=400))[
+        0
+    ]
     assert roomy.tokens_out <= model.max_output + 1  # capped by the model's own generation config
 
 

@@ -54,6 +54,8 @@ MONTHS = frozenset(_keys(lx.MONTHS))
 DAYS = frozenset(_keys(lx.DAYS))
 TIME_WORDS = frozenset(_keys(lx.TIME_WORDS))
 STAMP_PREFIXES = _keys(lx.STAMP_PREFIXES)
+STAMP_WORDS = frozenset(w for p in STAMP_PREFIXES for w in p.split())
+BYLINE = _keys(lx.BYLINE)
 CREDIT_WORDS = _keys(lx.CREDIT_WORDS)
 FUNCTION_WORDS = frozenset(_keys(lx.FUNCTION_WORDS))
 # Read-also verbs that also occur as ordinary verbs: only with a colon right after.
@@ -67,11 +69,13 @@ _CRUMB_SEPARATORS = re.compile(r"\s+(?:[»›>/\\←→]|&gt;)\s+")
 _NON_WORD = re.compile(r"[^\w#]+|_+")
 _NUMBERISH = re.compile(r"[\d.,:/+%\-\s]+[kKmMأ]?")
 _NUMBER_TOKEN = re.compile(r"\d+")
+# A lone number that is a date or a time rather than a counter: 10:30, 14/05/2024, 2024-06-01, 2024.
+_DATE_NUMBER = re.compile(r"\d:\d|\d[/.\-]\d{1,2}[/.\-]\d|^\s*(?:19|20)\d\d\s*$")
 _ARABIC_DELETE = {c: None for r in ((0x0621, 0x064A), (0x066E, 0x06D3), (0x06D5, 0x06D5), (0x06FA, 0x06FF),
                                     (0x0750, 0x077F), (0x08A0, 0x08FF)) for c in range(r[0], r[1] + 1)}
 _LETTERS_ONLY = re.compile(r"[\W\d_]+")
 _COUNTER = re.compile(
-    r"(?:\d[\d.,]*\s*[kKمأ]?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
+    r"(?:\d[\d.,]*\s*(?:[kKمأ](?=\s))?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
 )
 _COUNTER_WORDS = {
     "share": ("مشاركه", "مشاركات", "شير", "share", "shares"),
@@ -184,7 +188,7 @@ def _is_date(tokens: tuple[str, ...]) -> bool:
             day = True
         elif t in MONTHS:
             month = True
-        elif t in TIME_WORDS or (t[:1] == "و" and t[1:] in TIME_WORDS):
+        elif t in TIME_WORDS or t in STAMP_WORDS or (t[:1] == "و" and t[1:] in TIME_WORDS | STAMP_WORDS):
             continue
         else:
             return False
@@ -224,7 +228,9 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "tags", "tags_head"
         if _starts(bare, RELATED) and (words <= 4 or bare in RELATED):
             return "related", "related_head"
-        if tokens[0] in _READ_VERBS and words <= 3 and key.rstrip().endswith(":"):
+        if (tokens[0] in _READ_VERBS and words <= 3 and key.rstrip().endswith(":")) or (
+            bare in READ_ALSO and bare not in _READ_VERBS
+        ):
             return "read_also", "read_also_alone"
     if "©" in f_text or any(p in key for p in COPYRIGHT):
         return "copyright", None
@@ -276,7 +282,7 @@ def _features(raw: str) -> _Features:
     if not any(c.isalnum() for c in text):
         local = "noise"
     elif _NUMBERISH.fullmatch(text) and len(text) <= 20:
-        local = "date" if re.search(r"\d:\d|\d/\d|^(?:19|20)\d\d$", text) else "share"
+        local = "date" if _DATE_NUMBER.search(text) else "share"
     else:
         local = _ticker(raw)
         if local is None and short:
@@ -368,7 +374,9 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
         if ln is title:
             before = False
             continue
-        if ln.f.words < 4:
+        if ln.f.words <= 12 and _starts(" ".join(ln.f.tokens), BYLINE):
+            ln.reason = "byline"
+        elif ln.f.words < 4:
             ln.reason = "section"
         elif before and repeated is not None and ln.f.text != title.f.text:
             ln.reason = "ticker"  # other headlines above the repeated (true) title
@@ -376,17 +384,15 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
 
 
 def _footer(lines: list[_Line]) -> None:
+    """Below the body: runs of 3+ headline-sized lines are a list (related stories, a menu); other short
+    lines are footer chrome unless they credit a source."""
     rest: list[_Line] = []
     for ln in lines:
         if not ln.kept:
             continue
         if ln.f.letters and not _is_arabic(ln.f):
             ln.reason = "non_arabic"
-        elif _is_credit(ln.f):
-            continue
-        elif ln.f.words <= 5:
-            ln.reason = "footer"
-        else:
+        elif not _is_credit(ln.f):
             rest.append(ln)
     run: list[_Line] = []
     for ln in [*rest, None]:
@@ -394,9 +400,13 @@ def _footer(lines: list[_Line]) -> None:
             run.append(ln)
             continue
         if len(run) >= 3:
+            menu = sum(1 for r in run if r.f.words <= 3) * 2 > len(run)
             for r in run:
-                r.reason = "related"
+                r.reason = "menu" if menu else "related"
         run = []
+    for ln in rest:
+        if ln.kept and ln.f.words <= 5:
+            ln.reason = "footer"
 
 
 def clean_lines(text: str) -> Article:

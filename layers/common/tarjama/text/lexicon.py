@@ -116,8 +116,8 @@ DAYS = frozenset(
     saturday sunday monday tuesday wednesday thursday friday sat sun mon tue wed thu fri""".split()
 )
 TIME_WORDS = frozenset(
-    """ص م ه صباحا صباح مساء مساءا ظهرا فجرا ليلا الساعه ساعه ساعات ساعتين دقيقه دقايق دقيقتين ثانيه
-    ثواني يوم ايام يومين اسبوع اسابيع اسبوعين شهر اشهر شهور شهرين سنه سنوات عام منذ قبل بعد بتوقيت
+    """ص م ه صباحا صباح مساء مساءا ظهرا فجرا ليلا الساعه ساعه ساعات ساعتين دقيقه دقائق دقيقتين ثانيه
+    ثواني ثوان يوم ايام يومين اسبوع اسابيع اسبوعين شهر اشهر شهور شهرين سنه سنوات عام منذ قبل بعد بتوقيت
     توقيت غرينتش جرينتش غرينيتش مكه المكرمه القدس بيروت القاهره ابوظبي الرياض بغداد الدوحه gmt utc
     am pm ago hours hour minutes minute days day min mins hrs h في و الموافق موافق هـ م. ه. سا د""".split()
 )
@@ -125,6 +125,10 @@ STAMP_PREFIXES = ("اخر تحديث", "اخر تعديل", "تم التحديث
                   "تحديث", "نشر في", "نشر بتاريخ", "نشر", "تاريخ النشر", "تاريخ", "بتاريخ", "منشور",
                   "نشرت في", "نشر يوم", "published", "updated", "last updated", "posted", "posted on",
                   "published on", "updated on", "on", "date")
+
+# Bylines: above the body, a short line starting with these is the author/date line of the page.
+BYLINE = ("كتب", "كتبت", "بقلم", "كتبه", "كتبها", "تحرير", "اعداد", "by", "written by", "author", "الكاتب",
+          "المحرر", "مراسل", "تقرير")
 
 # Agency credits and bylines: a short trailing line with these is attribution, kept.
 CREDIT_WORDS = ("وكاله", "وكالات", "رويترز", "فرانس برس", "ا.ف.ب", "ا ف ب", "الاناضول", "اسوشيتد",

@@ -113,9 +113,13 @@ def _protected_spans(line: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
-    i = bisect.bisect_right(starts, pos) - 1
-    return i >= 0 and pos < ends[i]
+def _inside(line: str, s: int, e: int, starts: list[int], ends: list[int]) -> bool:
+    """Whether the stop run line[s:e] is inside a protected span (a stop that closes the span is not)."""
+    i = bisect.bisect_right(starts, s) - 1
+    if i < 0 or s >= ends[i]:
+        return False
+    end = ends[i]
+    return not (end < len(line) and line[end] in ")]" and e <= end and all(c in CLOSERS for c in line[e : end + 1]))
 
 
 def _is_boundary(line: str, sent_start: int, s: int, e: int) -> int:
@@ -149,7 +153,7 @@ def split_line(line: str) -> Iterator[str]:
     start = 0
     for m in _STOP_RUN.finditer(line):
         s, e = m.span()
-        if s < start or (starts and _inside(s, starts, ends)):
+        if s < start or (starts and _inside(line, s, e, starts, ends)):
             continue
         end = _is_boundary(line, start, s, e)
         if end < 0:

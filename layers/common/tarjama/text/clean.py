@@ -71,9 +71,8 @@ _NUMBERISH = re.compile(r"[\d.,:/+%\-\s]+[kKmMأ]?")
 _NUMBER_TOKEN = re.compile(r"\d+")
 # A lone number that is a date or a time rather than a counter: 10:30, 14/05/2024, 2024-06-01, 2024.
 _DATE_NUMBER = re.compile(r"\d:\d|\d[/.\-]\d{1,2}[/.\-]\d|^\s*(?:19|20)\d\d\s*$")
-_ARABIC_DELETE = {c: None for r in ((0x0621, 0x064A), (0x066E, 0x06D3), (0x06D5, 0x06D5), (0x06FA, 0x06FF),
-                                    (0x0750, 0x077F), (0x08A0, 0x08FF)) for c in range(r[0], r[1] + 1)}
-_LETTERS_ONLY = re.compile(r"[\W\d_]+")
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _COUNTER = re.compile(
     r"(?:\d[\d.,]*\s*(?:[kKمأ](?=\s))?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
 )
@@ -88,8 +87,7 @@ _ZONE_LIMIT = 40  # phrase rules only look at lines this short (in words): chrom
 
 def letter_counts(text: str) -> tuple[int, int]:
     """(Arabic letters, all letters); linear, in C."""
-    letters = _LETTERS_ONLY.sub("", text)
-    return len(letters) - len(letters.translate(_ARABIC_DELETE)), len(letters)
+    return len(text) - len(_ARABIC_LETTERS.sub("", text)), len(text) - len(_LETTERS.sub("", text))
 
 
 def _strip_closers(text: str) -> str:
@@ -276,7 +274,7 @@ def _features(raw: str) -> _Features:
     prose = _is_prose(text, words)
     local: str | None = None
     marker: str | None = None
-    short = words <= _ZONE_LIMIT
+    short = words <= _ZONE_LIMIT and len(text) <= _ZONE_LIMIT * 50
     key = match_key(text) if short else ""
     tokens = tuple(_NON_WORD.sub(" ", key).split()) if short else ()
     if not any(c.isalnum() for c in text):
@@ -409,13 +407,29 @@ def _footer(lines: list[_Line]) -> None:
             ln.reason = "footer"
 
 
+def _lines(normalized: str) -> list[_Line]:
+    try:
+        return [_Line(_features(raw)) for raw in normalized.split("\n") if raw.strip()]
+    finally:
+        _features.cache_clear()
+
+
 def clean_lines(text: str) -> Article:
-    """The line rules on normalized-able text (the plain-text path, and the HTML path after extraction)."""
-    lines = [_Line(_features(raw)) for raw in normalize_chars(text).split("\n") if raw.strip()]
-    _features.cache_clear()
+    """The line rules (the plain-text path, and the HTML path after extraction); no language check."""
+    return _clean_lines(_lines(normalize_chars(text)))
+
+
+def _clean_lines(lines: list[_Line]) -> Article:
     for ln in lines:
         ln.reason = ln.f.local
     _neighbours(lines)
+    # A repeated paragraph goes before the body is located, so that its copy cannot stretch the body.
+    seen: set[str] = set()
+    for ln in lines:
+        if ln.kept and ln.f.prose:
+            if ln.f.text in seen:
+                ln.reason = "duplicate"
+            seen.add(ln.f.text)
     prose = [i for i, ln in enumerate(lines) if ln.kept and ln.f.prose]
     has_prose = bool(prose)
     start, end = (prose[0], prose[-1]) if prose else (len(lines), len(lines))
@@ -445,15 +459,12 @@ def clean_lines(text: str) -> Article:
     return Article(title=title_text, paragraphs=paragraphs, removed=removed)
 
 
-def _check_language(article: Article, whole: str) -> None:
-    arabic, letters = letter_counts(article.title + "\n" + article.text)
-    if arabic == 0 or arabic * 2 < letters:
-        raise NotArabicError(
-            "The text is not Arabic: "
-            f"{arabic:,} of its {letters:,} letters are Arabic; tarjama translates Arabic articles.",
-            details={"arabic_letters": arabic, "letters": letters},
-        )
-    _ = whole
+def _not_arabic(arabic: int, letters: int) -> NotArabicError:
+    return NotArabicError(
+        f"The text is not Arabic: {arabic:,} of its {letters:,} letters are Arabic; "
+        "tarjama translates Arabic articles.",
+        details={"arabic_letters": arabic, "letters": letters},
+    )
 
 
 def clean(raw: str, fmt: InputFormat = "auto") -> Article:
@@ -468,20 +479,21 @@ def clean(raw: str, fmt: InputFormat = "auto") -> Article:
     from tarjama.text.html import extract, looks_like_html
 
     is_html = fmt == "html" or (fmt == "auto" and looks_like_html(raw))
-    text = extract(raw) if is_html else raw
-    arabic, letters = letter_counts(normalize_chars(text))
+    lines = _lines(normalize_chars(extract(raw) if is_html else raw))
+    arabic = sum(ln.f.arabic for ln in lines)
+    letters = sum(ln.f.letters for ln in lines)
     if letters and arabic * 2 < letters:
-        raise NotArabicError(
-            f"The text is not Arabic: {arabic:,} of its {letters:,} letters are Arabic; "
-            "tarjama translates Arabic articles.",
-            details={"arabic_letters": arabic, "letters": letters},
-        )
-    article = clean_lines(text)
+        raise _not_arabic(arabic, letters)
+    article = _clean_lines(lines)
     if not article.paragraphs:
         raise EmptyAfterCleaningError(
             "Nothing of an article is left after cleaning"
             + (f" ({len(article.removed)} lines were page chrome)." if article.removed else " (no text)."),
             details={"removed": len(article.removed)},
         )
-    _check_language(article, text)
+    kept = [ln.f for ln in lines if ln.kept]
+    arabic = sum(f.arabic for f in kept)
+    letters = sum(f.letters for f in kept)
+    if arabic == 0 or arabic * 2 < letters:
+        raise _not_arabic(arabic, letters)
     return article

@@ -24,7 +24,6 @@ from tarjama.text.normalize import normalize
 from tarjama.text.types import Article, Sentence
 
 STOPS = ".!?؟…"
-_STOP_RUN = re.compile(r"[.!?؟…]+")
 CLOSERS = frozenset('»"”’\')]}›')
 OPENERS = frozenset('«"“‘([{‹')
 _TOKEN = re.compile(r"\S+")
@@ -42,10 +41,6 @@ def is_arabic_letter(c: str) -> bool:
     return 0x0621 <= o <= 0x064A or 0x066E <= o <= 0x06D3 or o == 0x06D5 or 0x06FA <= o <= 0x06FF or (
         0x0750 <= o <= 0x077F
     ) or 0x08A0 <= o <= 0x08FF
-
-
-def _two_arabic_letters(text: str) -> bool:
-    return len(text) == 2 and all(is_arabic_letter(c) for c in text)
 
 
 # Abbreviations are short: looking further back than this is never needed (and keeps the scan linear).
@@ -122,42 +117,38 @@ def _inside(line: str, s: int, e: int, starts: list[int], ends: list[int]) -> bo
     return not (end < len(line) and line[end] in ")]" and e <= end and all(c in CLOSERS for c in line[e : end + 1]))
 
 
-def _is_boundary(line: str, sent_start: int, s: int, e: int) -> int:
-    """For the stop run line[s:e], the end of the sentence (after closers) if it is a boundary, else -1."""
-    n = len(line)
-    j = e
-    while j < n and line[j] in CLOSERS:
-        j += 1
-    if j >= n:
-        return n
-    nxt = line[j]
-    run = line[s:e]
-    if nxt.isspace() or nxt in OPENERS:
-        if run == ".":
-            token = _token_before(line, s)
-            if _is_abbreviation(token):
-                return -1
-            head = line[sent_start:s].strip() if s - sent_start <= 8 else ""
-            if head and len(head) <= 3 and " " not in head and head.isalnum():
-                return -1  # enumeration label: "1." "أ."
-        return j
-    if nxt.isalpha() and j == e:
-        if _two_arabic_letters(line[max(0, s - 2) : s]) and _two_arabic_letters(line[j : j + 2]):
-            return j
-    return -1
+_AR = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
+_CLOSERS_CLASS = "".join(re.escape(c) for c in sorted(CLOSERS))
+_OPENERS_CLASS = "".join(re.escape(c) for c in sorted(OPENERS))
+# Candidate boundaries, found by one linear regex: a run of stops (starting only at the run's first stop,
+# possessive, so a long run is scanned once) with its closers, before a space, the end or an opening
+# quote; or a run of stops between two Arabic words with no space ("انتهى.وقال").
+_CANDIDATE = re.compile(
+    rf"(?<![.!?؟…])(?P<stops>[.!?؟…]++)(?P<closers>[{_CLOSERS_CLASS}]*+)(?=\s|$|[{_OPENERS_CLASS}])"
+    rf"|(?<=[{_AR}][{_AR}])(?<![.!?؟…])(?P<glued>[.!?؟…]++)(?=[{_AR}][{_AR}])"
+)
+
+
+def _not_a_stop(line: str, sent_start: int, s: int) -> bool:
+    """A single dot that ends an abbreviation or an enumeration label, not a sentence."""
+    if _is_abbreviation(_token_before(line, s)):
+        return True
+    head = line[sent_start:s].strip() if s - sent_start <= 8 else ""
+    return bool(head) and len(head) <= 3 and " " not in head and head.isalnum()
 
 
 def split_line(line: str) -> Iterator[str]:
     """Sentences of one line (no newline inside)."""
     starts, ends = _protected_spans(line)
     start = 0
-    for m in _STOP_RUN.finditer(line):
-        s, e = m.span()
-        if s < start or (starts and _inside(line, s, e, starts, ends)):
+    for m in _CANDIDATE.finditer(line):
+        s = m.start()
+        e = m.end("stops") if m.group("stops") is not None else m.end("glued")
+        if starts and _inside(line, s, e, starts, ends):
             continue
-        end = _is_boundary(line, start, s, e)
-        if end < 0:
+        if m.group("stops") == "." and _not_a_stop(line, start, s):
             continue
+        end = m.end()
         sentence = line[start:end].strip()
         if sentence:
             yield sentence

@@ -38,7 +38,7 @@ from tarjama.store.jobs import JobStore, Outcome
 logger = get_logger()
 
 FaultHook = Callable[[str, WorkMessage], None]
-"""Called at each stage (`loaded`, `digested`, `written`, `counted`); tests raise to simulate a crash."""
+"""Called at each stage (`loaded`, `digest`, `digested`, `written`, `counted`); tests raise in it."""
 
 
 def is_permanent(exc: TarjamaError) -> bool:
@@ -107,6 +107,7 @@ class Worker:
         last = receive_count >= self.settings.bulk_max_receives
         try:
             options = DigestOptions.model_validate(msg.options) if msg.options else None
+            self._hook("digest", msg)  # inside: a fault here is the digest failing, not the worker dying
             result = self.digester.digest(msg.text or "", fmt=msg.fmt, options=options, ref=msg.id)
         except TarjamaError as exc:
             if not (is_permanent(exc) or last):

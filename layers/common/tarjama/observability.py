@@ -17,7 +17,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
-from typing import TextIO
+from typing import Any, TextIO
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
@@ -76,3 +76,24 @@ def emit_metric(
     with _lock:
         stream.write(line + "\n")
         stream.flush()
+
+
+_tracer: Any = None
+
+
+def get_tracer() -> Any:
+    """Powertools Tracer (X-Ray) when the X-Ray SDK is installed, else None; built once, on first use.
+
+    Outside Lambda, or with POWERTOOLS_TRACE_DISABLED=true, Powertools disables it by itself. Handlers must
+    trace with `capture_response=False, capture_error=False`: responses and messages may hold article text.
+    """
+    global _tracer  # noqa: PLW0603 - one per process
+    if _tracer is None:
+        import importlib.util
+
+        if importlib.util.find_spec("aws_xray_sdk") is None:
+            return None
+        from aws_lambda_powertools import Tracer
+
+        _tracer = Tracer(service=SERVICE)
+    return _tracer

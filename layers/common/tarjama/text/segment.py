@@ -76,7 +76,11 @@ def _protected_spans(line: str) -> tuple[list[int], list[int]]:
     URLs and e-mail addresses."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
-    for m in re.finditer(r"[()\[\]]", line):
+    has_brackets = "(" in line or "[" in line
+    has_address = "://" in line or "www." in line or "@" in line
+    if not (has_brackets or has_address):
+        return [], []
+    for m in re.finditer(r"[()\[\]]", line) if has_brackets else ():
         ch = m.group()
         if ch in "([":
             stack.append(m.start())
@@ -86,7 +90,7 @@ def _protected_spans(line: str) -> tuple[list[int], list[int]]:
             start = stack.pop()
             if m.start() - start <= MAX_ASIDE:
                 spans.append((start, m.start()))
-    for m in _TOKEN.finditer(line):
+    for m in _TOKEN.finditer(line) if has_address else ():
         tok = m.group()
         if "://" in tok or tok.startswith("www.") or ("@" in tok and "." in tok):
             end = m.end()
@@ -169,7 +173,13 @@ _LEVELS: tuple[re.Pattern[str], ...] = (
 )
 
 
+_LEVEL_MARKS = ("؛;", "،,", "")
+
+
 def _units(text: str, level: int) -> list[str]:
+    marks = _LEVEL_MARKS[level]
+    if marks and not any(c in text for c in marks):
+        return [text]
     return [u for u in _LEVELS[level].findall(text) if u]
 
 

@@ -130,7 +130,7 @@ class Digester:
         options: DigestOptions | None = None,
         ref: str | None = None,
     ) -> DigestResult:
-        options = options or DigestOptions()
+        options = options or DigestOptions.model_validate({})
         clock = _Clock()
         started = time.perf_counter()
         with clock.stage("clean"):
@@ -172,7 +172,8 @@ class Digester:
         clock: _Clock,
         raw: str,
     ) -> DigestResult:
-        translator = self.ports.models.translator()
+        with clock.stage("load"):  # a no-op once warm; on a cold start, the model load
+            translator = self.ports.models.translator()
         with clock.stage("segment"):
             sentences = self.segment(article, translator.count_tokens)
         topts = TranslateOptions(beam_size=options.beam_size, batch_size=self.settings.batch_size)
@@ -184,6 +185,7 @@ class Digester:
             summary = self._summarize(article, texts, [t.text for t in translations], options)
         return DigestResult(
             id=key,
+            ref=None,
             source=SourceView(title=article.title, paragraphs=article.paragraphs, sentences=texts),
             translation=TranslationView(
                 title=title.text if title else "",

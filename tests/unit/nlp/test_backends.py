@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,3 +149,18 @@ def test_low_score_uses_the_backend_scores(
     assert all(FLAG_LOW_SCORE in t.flags for t in strict)
     assert not any(FLAG_LOW_SCORE in t.flags for t in lax)
     assert all(t.score is not None for t in strict)
+
+
+def test_a_decoder_failure_marks_only_its_sentence(tiny_model_dir: Path) -> None:
+    """A real runtime fault: CTranslate2 refuses positions past its table when our truncation is told
+    the model is longer than it is. The failing sentence is flagged; its batch-mates still translate."""
+    from tarjama.nlp.backend_ct2 import Ct2Translator
+    from tarjama.nlp.base import FLAG_MODEL_ERROR
+
+    root = tiny_model_dir / "ar-en"
+    model = Ct2Translator(root / "hf", root / "ct2-float32", quantization="float32", threads=1)
+    model.max_positions = 1000  # lie about the position table
+    too_long = " ".join(["حظر التجوال في بغداد"] * 60)
+    out = model.translate([too_long, "حظر التجوال", "في بغداد"], GREEDY)
+    assert (out[0].text, out[0].flags) == ("", [FLAG_MODEL_ERROR])
+    assert all(t.text and FLAG_MODEL_ERROR not in t.flags for t in out[1:])

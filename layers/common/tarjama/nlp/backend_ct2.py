@@ -9,14 +9,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.nlp.translate import BaseTranslator, Decoded, MarianVocab, read_json
+from tarjama.nlp.translate import BaseTranslator, Decoded, MarianVocab, read_json, resolve_threads
 
 
 def load_ct2(path: Path, threads: int) -> Any:
     import ctranslate2
 
     return ctranslate2.Translator(
-        str(path), device="cpu", compute_type="default", intra_threads=threads, inter_threads=1
+        str(path),
+        device="cpu",
+        compute_type="default",
+        intra_threads=resolve_threads(threads),
+        inter_threads=1,
     )
 
 

@@ -10,14 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.nlp.translate import SPECIAL, BaseTranslator, Decoded
+from tarjama.nlp.translate import SPECIAL, BaseTranslator, Decoded, resolve_threads
 
 
 def set_threads(threads: int) -> None:
     import torch
 
-    if threads > 0:
-        torch.set_num_threads(threads)
+    torch.set_num_threads(resolve_threads(threads))
 
 
 class HfTranslator(BaseTranslator):

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from tarjama.nlp.base import (
     FLAG_ARABIC_LEFT,
     FLAG_LOW_SCORE,
+    FLAG_MODEL_ERROR,
     FLAG_NUMBERS_MISSING,
     FLAG_REPETITION,
     FLAG_TRUNCATED,
@@ -30,6 +34,8 @@ from tarjama.nlp.base import (
     Translation,
 )
 from tarjama.nlp.flags import has_arabic, is_repetitive, missing_numbers
+
+logger = Logger(service="tarjama", child=True)
 
 EOS = "</s>"
 SPECIAL = frozenset({"</s>", "<pad>", "<s>"})
@@ -42,6 +48,7 @@ class Decoded:
     tokens: list[str]
     finished: bool
     score: float | None
+    failed: bool = False
 
 
 class MarianVocab:
@@ -63,6 +70,16 @@ class MarianVocab:
     def detokenize(self, tokens: Sequence[str]) -> str:
         pieces = [t for t in tokens if t not in SPECIAL]
         return str(self.target.decode_pieces(pieces)).replace("▁", " ").strip()
+
+
+def resolve_threads(threads: int) -> int:
+    """`threads=0` means one per core available to this process (CTranslate2's own 0 would mean 4)."""
+    if threads > 0:
+        return threads
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -134,6 +151,9 @@ class BaseTranslator(ABC):
             )
             decoded.update(retried)
         for i, out in decoded.items():
+            if out.failed:
+                results[i] = Translation(source=sentences[i], text="", flags=[FLAG_MODEL_ERROR])
+                continue
             text = self.detokenize(out.tokens)
             flags: list[str] = []
             if i in repeated:
@@ -165,12 +185,25 @@ class BaseTranslator(ABC):
         size = max(1, options.batch_size)
         for start in range(0, len(order), size):
             chunk = order[start : start + size]
-            batch = [sources[i] for i in chunk]
-            decoded = self._decode(
+            out.update(
+                zip(chunk, self._decode_safely([sources[i] for i in chunk], options, ngram), strict=True)
+            )
+        return out
+
+    def _decode_safely(self, batch: list[list[str]], options: TranslateOptions, ngram: int) -> list[Decoded]:
+        """A failing batch is retried sentence by sentence; a sentence that still fails is marked, not raised.
+
+        One bad sentence (a runtime error in the decoder) must not cost the whole article.
+        """
+        try:
+            return self._decode(
                 batch,
                 beam_size=options.beam_size,
                 max_new_tokens=self.max_new_tokens(max(len(s) for s in batch), options),
                 no_repeat_ngram_size=ngram,
             )
-            out.update(zip(chunk, decoded, strict=True))
-        return out
+        except (RuntimeError, ValueError, IndexError) as exc:
+            logger.warning("decode failed", extra={"batch": len(batch), "error": type(exc).__name__})
+            if len(batch) > 1:
+                return [d for item in batch for d in self._decode_safely([item], options, ngram)]
+            return [Decoded(tokens=[], finished=True, score=None, failed=True)]

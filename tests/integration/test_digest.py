@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def test_build_digester_runs_from_settings(tiny_model_dir: Path) -> None:
 
 
 @pytest.fixture
-def cli_env(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def cli_env(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TARJAMA_MODEL_DIR", str(tiny_model_dir))
     monkeypatch.setenv("TARJAMA_THREADS", "1")
     monkeypatch.delenv("TARJAMA_TABLE", raising=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
 from tarjama.text import Article, clean, normalize
 
@@ -131,7 +130,10 @@ def test_chrome_above_the_article_goes(line: str, reason: str) -> None:
         (["اقرأ أيضا: الحكومة ترفع أسعار تذاكر القطارات"], "read_also"),
         (["إقرأ أيضاً", "الحكومة ترفع أسعار تذاكر القطارات"], "read_also"),
         (["للمزيد: انطلاق أعمال توسعة الطريق الدائري"], "read_also"),
-        (["مواضيع ذات صلة", "افتتاح محطة قطار جديدة", "تأجيل مشروع الجسر المعلق", "ارتفاع أسعار الوقود"], "related"),
+        (
+            ["مواضيع ذات صلة", "افتتاح محطة قطار جديدة", "تأجيل مشروع الجسر المعلق", "ارتفاع أسعار الوقود"],
+            "related",
+        ),
         (["- إعلان -"], "ad"),
     ],
 )
@@ -144,7 +146,11 @@ def test_chrome_inside_the_body_goes(lines: list[str], reason: str) -> None:
 
 
 def test_list_of_headlines_below_the_article_is_related_even_without_a_heading() -> None:
-    related = ["افتتاح محطة قطار جديدة في الشمال", "تأجيل مشروع الجسر المعلق مجددا", "ارتفاع أسعار الوقود للمرة الثالثة"]
+    related = [
+        "افتتاح محطة قطار جديدة في الشمال",
+        "تأجيل مشروع الجسر المعلق مجددا",
+        "ارتفاع أسعار الوقود للمرة الثالثة",
+    ]
     a = clean(page(bottom=related))
     assert all(reasons(a).get(r) == "related" for r in related)
 
@@ -212,7 +218,9 @@ def test_repeated_paragraph_goes_once() -> None:
 
 def test_latin_line_around_the_article_goes_but_not_inside_it() -> None:
     quote = "The plan is ambitious but achievable"
-    a = clean("\n".join(["Powered by WordPress theme", TITLE, P1, quote, P2, P3, "Privacy Terms Cookies settings"]))
+    a = clean(
+        "\n".join(["Powered by WordPress theme", TITLE, P1, quote, P2, P3, "Privacy Terms Cookies settings"])
+    )
     assert quote in a.paragraphs
     assert reasons(a)["Powered by WordPress theme"] == "non_arabic"
     assert reasons(a)["Privacy Terms Cookies settings"] == "non_arabic"
@@ -235,7 +243,7 @@ def test_removed_lines_are_reported_in_page_order() -> None:
     assert [r.reason for r in a.removed] == ["breaking", "date", "copyright"]
 
 
-# --- errors --------------------------------------------------------------------------------------------------
+# --- errors ---------------------------------------------------------------------------------------------
 
 
 def test_english_article_is_not_arabic() -> None:

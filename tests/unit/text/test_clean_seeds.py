@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tarjama.text import Article, clean
 
 from .conftest import seed

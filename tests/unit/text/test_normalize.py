@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tarjama.text import normalize
 
 
@@ -18,8 +17,21 @@ def test_tatweel_removed() -> None:
 
 
 @pytest.mark.parametrize(
-    "control", ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202b", "\u202e", "\u2066", "\u2069", "\ufeff",
-                "\u061c", "\u00ad"]
+    "control",
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202b",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\ufeff",
+        "\u061c",
+        "\u00ad",
+    ],
 )
 def test_invisible_and_bidi_controls_removed(control: str) -> None:
     assert normalize(f"مر{control}حبا") == "مرحبا"
@@ -37,8 +49,9 @@ def test_whitespace_collapsed_inside_lines_and_between_paragraphs() -> None:
     assert normalize("  كلمة\u00a0\u00a0 \t أخرى  \n\n\n\nفقرة  ") == "كلمة أخرى\n\nفقرة"
 
 
-@pytest.mark.parametrize("word", ["مستشفى", "على", "إلى", "مدرسة", "أحمد", "إيران", "آخر", "مؤتمر", "رئيس", "ماء",
-                                  "ٱلله", "ٵ"])
+@pytest.mark.parametrize(
+    "word", ["مستشفى", "على", "إلى", "مدرسة", "أحمد", "إيران", "آخر", "مؤتمر", "رئيس", "ماء", "ٱلله", "ٵ"]
+)
 def test_letters_never_folded(word: str) -> None:
     assert normalize(word) == word
 

@@ -72,11 +72,16 @@ def test_dotted_acronym_with_final_dot_is_not_cut() -> None:
 
 
 def test_agency_credit_at_end_of_paragraph_stays_with_it() -> None:
-    assert texts("قتل ثلاثة أشخاص في الهجوم. ا.ف.ب + وكالات") == ["قتل ثلاثة أشخاص في الهجوم.", "ا.ف.ب + وكالات"]
+    assert texts("قتل ثلاثة أشخاص في الهجوم. ا.ف.ب + وكالات") == [
+        "قتل ثلاثة أشخاص في الهجوم.",
+        "ا.ف.ب + وكالات",
+    ]
 
 
 def test_title_abbreviations_are_not_cut() -> None:
-    assert texts("التقى د. أحمد علي مع م. سامر و أ. ليلى اليوم.") == ["التقى د. أحمد علي مع م. سامر و أ. ليلى اليوم."]
+    assert texts("التقى د. أحمد علي مع م. سامر و أ. ليلى اليوم.") == [
+        "التقى د. أحمد علي مع م. سامر و أ. ليلى اليوم."
+    ]
 
 
 def test_latin_title_abbreviation_is_not_cut() -> None:
@@ -88,7 +93,10 @@ def test_decimals_are_not_cut() -> None:
 
 
 def test_times_are_not_cut() -> None:
-    assert texts("يبدأ الاجتماع عند 10:30 صباحا. ثم الغداء.") == ["يبدأ الاجتماع عند 10:30 صباحا.", "ثم الغداء."]
+    assert texts("يبدأ الاجتماع عند 10:30 صباحا. ثم الغداء.") == [
+        "يبدأ الاجتماع عند 10:30 صباحا.",
+        "ثم الغداء.",
+    ]
 
 
 def test_urls_are_not_cut() -> None:
@@ -135,7 +143,10 @@ def test_closing_straight_quote_after_the_stop_belongs_to_the_sentence() -> None
 
 
 def test_quote_inside_a_sentence_stays_with_it() -> None:
-    assert texts("أكد أن «الوضع مستقر» في بيان رسمي. وانتهى.") == ["أكد أن «الوضع مستقر» في بيان رسمي.", "وانتهى."]
+    assert texts("أكد أن «الوضع مستقر» في بيان رسمي. وانتهى.") == [
+        "أكد أن «الوضع مستقر» في بيان رسمي.",
+        "وانتهى.",
+    ]
 
 
 def test_opening_quote_goes_with_the_next_sentence() -> None:
@@ -156,7 +167,11 @@ def test_paragraph_index_counts_blank_line_separated_blocks() -> None:
 
 def test_segment_article_skips_the_title_and_indexes_paragraphs() -> None:
     article = Article(title="عنوان المقال", paragraphs=["جملة. أخرى.", "فقرة ثانية."])
-    assert segment_article(article) == [Sentence("جملة.", 0), Sentence("أخرى.", 0), Sentence("فقرة ثانية.", 1)]
+    assert segment_article(article) == [
+        Sentence("جملة.", 0),
+        Sentence("أخرى.", 0),
+        Sentence("فقرة ثانية.", 1),
+    ]
 
 
 def test_segment_normalizes_first() -> None:
@@ -184,7 +199,11 @@ def test_long_sentence_cut_at_semicolon_first() -> None:
 def test_long_sentence_cut_at_comma_when_no_semicolon_fits() -> None:
     s = "قال الوزير في مؤتمر صحفي، بحضور السفراء والملحقين العسكريين، إن الحكومة ماضية في خطتها."
     got = [x.text for x in segment(s, max_length=40)]
-    assert got == ["قال الوزير في مؤتمر صحفي،", "بحضور السفراء والملحقين العسكريين،", "إن الحكومة ماضية في خطتها."]
+    assert got == [
+        "قال الوزير في مؤتمر صحفي،",
+        "بحضور السفراء والملحقين العسكريين،",
+        "إن الحكومة ماضية في خطتها.",
+    ]
 
 
 def test_long_sentence_cut_between_words_never_mid_word() -> None:
@@ -220,6 +239,7 @@ def test_length_function_is_the_callers() -> None:
 
 def test_non_additive_length_is_verified_per_piece() -> None:
     """Tokenizers are not additive over concatenation; every piece is checked with the real length."""
+
     def length(t: str) -> int:
         return len(t.split()) * 2 - 1 if t else 0  # joining costs more than the sum of the parts
 

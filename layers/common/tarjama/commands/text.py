@@ -113,9 +113,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_clean)
 
     s = sub.add_parser("segment", help="split text on stdin into sentences (JSON list)")
-    s.add_argument("--max-length", type=int, default=None, metavar="N",
-                   help="cut sentences longer than N characters at ؛ then ، then between words")
-    s.add_argument("--json", action="store_true",
-                   help="objects with paragraph and piece instead of plain strings")
+    s.add_argument(
+        "--max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cut sentences longer than N characters at ؛ then ، then between words",
+    )
+    s.add_argument(
+        "--json", action="store_true", help="objects with paragraph and piece instead of plain strings"
+    )
     s.add_argument("--numbered", action="store_true", help="a readable numbered list instead of JSON")
     s.set_defaults(func=_segment)

@@ -8,4 +8,13 @@ from tarjama.text.normalize import normalize
 from tarjama.text.segment import segment, segment_article
 from tarjama.text.types import Article, InputFormat, Removed, Sentence
 
-__all__ = ["Article", "InputFormat", "Removed", "Sentence", "clean", "normalize", "segment", "segment_article"]
+__all__ = [
+    "Article",
+    "InputFormat",
+    "Removed",
+    "Sentence",
+    "clean",
+    "normalize",
+    "segment",
+    "segment_article",
+]

@@ -26,7 +26,7 @@ from functools import lru_cache
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
 from tarjama.text import lexicon as lx
 from tarjama.text.normalize import collapse_spaces, match_key, normalize_chars
-from tarjama.text.segment import CLOSERS, is_arabic_letter
+from tarjama.text.segment import CLOSERS
 from tarjama.text.types import Article, InputFormat, Removed
 
 
@@ -393,9 +393,9 @@ def _footer(lines: list[_Line]) -> None:
         elif not _is_credit(ln.f):
             rest.append(ln)
     run: list[_Line] = []
-    for ln in [*rest, None]:
-        if ln is not None and ln.f.words <= 14 and "،" not in ln.f.text:
-            run.append(ln)
+    for item in [*rest, None]:
+        if item is not None and item.f.words <= 14 and "،" not in item.f.text:
+            run.append(item)
             continue
         if len(run) >= 3:
             menu = sum(1 for r in run if r.f.words <= 3) * 2 > len(run)

@@ -16,12 +16,66 @@ _HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6]|br|span|meta|title|ul|li|a)\b[^<>]{0,500}>",
     re.IGNORECASE,
 )
-_SKIP = frozenset({"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template",
-                   "svg", "iframe", "button", "select", "head"})
-_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section",
-                    "article", "blockquote", "main", "figcaption", "dd", "dt", "pre", "title"})
-_VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "source", "wbr", "area", "base", "col",
-                   "embed", "param", "track"})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "template",
+        "svg",
+        "iframe",
+        "button",
+        "select",
+        "head",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+        "main",
+        "figcaption",
+        "dd",
+        "dt",
+        "pre",
+        "title",
+    }
+)
+_VOID = frozenset(
+    {
+        "br",
+        "img",
+        "meta",
+        "link",
+        "input",
+        "hr",
+        "source",
+        "wbr",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "param",
+        "track",
+    }
+)
 
 
 def looks_like_html(raw: str) -> bool:

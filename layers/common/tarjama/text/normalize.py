@@ -39,11 +39,9 @@ for _c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
     _TABLE[ord(_c)] = "\n"
 _TABLE[ord("\t")] = " "
 # Remaining C0/C1 control characters carry nothing.
-for _c in range(0x20):
-    _TABLE.setdefault(_c, None)
+for _code in [*range(0x20), *range(0x7F, 0xA0)]:
+    _TABLE.setdefault(_code, None)
 _TABLE[ord("\n")] = "\n"
-for _c in range(0x7F, 0xA0):
-    _TABLE.setdefault(_c, None)
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")

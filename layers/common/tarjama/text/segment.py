@@ -24,7 +24,7 @@ from tarjama.text.normalize import normalize
 from tarjama.text.types import Article, Sentence
 
 STOPS = ".!?؟…"
-CLOSERS = frozenset('»"”’\')]}›')
+CLOSERS = frozenset("»\"”’')]}›")
 OPENERS = frozenset('«"“‘([{‹')
 _TOKEN = re.compile(r"\S+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -38,9 +38,14 @@ _LATIN_ABBREVIATIONS = frozenset(
 
 def is_arabic_letter(c: str) -> bool:
     o = ord(c)
-    return 0x0621 <= o <= 0x064A or 0x066E <= o <= 0x06D3 or o == 0x06D5 or 0x06FA <= o <= 0x06FF or (
-        0x0750 <= o <= 0x077F
-    ) or 0x08A0 <= o <= 0x08FF
+    return (
+        0x0621 <= o <= 0x064A
+        or 0x066E <= o <= 0x06D3
+        or o == 0x06D5
+        or 0x06FA <= o <= 0x06FF
+        or (0x0750 <= o <= 0x077F)
+        or 0x08A0 <= o <= 0x08FF
+    )
 
 
 # Abbreviations are short: looking further back than this is never needed (and keeps the scan linear).
@@ -118,7 +123,9 @@ def _inside(line: str, s: int, e: int, starts: list[int], ends: list[int]) -> bo
     if i < 0 or s >= ends[i]:
         return False
     end = ends[i]
-    return not (end < len(line) and line[end] in ")]" and e <= end and all(c in CLOSERS for c in line[e : end + 1]))
+    return not (
+        end < len(line) and line[end] in ")]" and e <= end and all(c in CLOSERS for c in line[e : end + 1])
+    )
 
 
 _AR = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
@@ -231,9 +238,7 @@ def cut(sentence: str, max_length: int, length: Callable[[str], int] = len) -> l
 # --- public API ---------------------------------------------------------------------------------------
 
 
-def _sentences(
-    paragraphs: list[str], max_length: int | None, length: Callable[[str], int]
-) -> list[Sentence]:
+def _sentences(paragraphs: list[str], max_length: int | None, length: Callable[[str], int]) -> list[Sentence]:
     out: list[Sentence] = []
     for index, paragraph in enumerate(paragraphs):
         for line in paragraph.split("\n"):

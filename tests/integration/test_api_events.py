@@ -331,3 +331,23 @@ def test_openapi_and_docs(handler: Any) -> None:
     event["path"] = "/v1/docs/static/..%2F..%2Fconfig.py"
     response, _ = invoke(handler, event)
     assert response["statusCode"] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/digests/a_" + "f" * 5000,  # longer than any DynamoDB key
+        "/v1/digests/a_<script>alert(1)</script>",
+        "/v1/digests/j_\u202e..%00",
+        "/v1/jobs/a_" + "0" * 40,  # a result id is not a job
+        "/v1/jobs/j_" + "x" * 3000,
+    ],
+)
+def test_hostile_ids_are_404_without_echoing_them_whole(handler: Any, path: str) -> None:
+    event = load_event("api_get_digest.json")
+    event["path"] = path
+    response, body = invoke(handler, event)
+    assert response["statusCode"] == 404
+    assert body["error"]["code"] == "not_found"
+    assert len(response["body"]) < 1000
+    assert "<script>" not in response["body"] or header(response, "Content-Type") == "application/json"

@@ -6,6 +6,7 @@ this module is the only place the API touches them, so a change of their interfa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,17 @@ from tarjama.result import DigestOptions
 
 JOB_PREFIX = "j_"
 RESULT_PREFIX = "a_"
+# What ids look like; anything else is answered 404 without a store call (a hostile id never reaches one).
+_JOB_ID = re.compile(r"j_[0-9a-f]{8,64}")
+_RESULT_ID = re.compile(r"a_[0-9a-f]{8,64}")
+
+
+def is_job_id(value: str) -> bool:
+    return _JOB_ID.fullmatch(value) is not None
+
+
+def is_result_id(value: str) -> bool:
+    return _RESULT_ID.fullmatch(value) is not None
 
 
 class JobsUnavailableError(TarjamaError):

@@ -279,7 +279,7 @@ def create_digest_batch(batch: Annotated[BatchRequest, Body()]) -> Response[str]
 )
 def get_digest(digest_id: str) -> Response[str]:
     settings = get_settings()
-    if digest_id.startswith(jobs.JOB_PREFIX):
+    if jobs.is_job_id(digest_id):
         view = jobs.get(digest_id, settings)
         if view is None:
             raise NotFoundError(f"No job `{_clip(digest_id)}`.", details={"id": _clip(digest_id)})
@@ -288,7 +288,7 @@ def get_digest(digest_id: str) -> Response[str]:
         if view.status == "failed" or not view.result_ids:
             raise _job_error(view)
         digest_id = view.result_ids[0]
-    if digest_id.startswith(jobs.RESULT_PREFIX):
+    if jobs.is_result_id(digest_id):
         cache = get_digester().ports.cache
         result = cache.get(digest_id) if cache is not None else None
         if result is not None:
@@ -310,7 +310,7 @@ def get_digest(digest_id: str) -> Response[str]:
     responses=_responses({200: ("The job.", JobView)}, *COMMON_ERRORS),
 )
 def get_job(job_id: str) -> Response[str]:
-    view = jobs.get(job_id, get_settings()) if job_id.startswith(jobs.JOB_PREFIX) else None
+    view = jobs.get(job_id, get_settings()) if jobs.is_job_id(job_id) else None
     if view is None:
         raise NotFoundError(f"No job `{_clip(job_id)}`.", details={"id": _clip(job_id)})
     return _json(view)

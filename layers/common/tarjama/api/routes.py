@@ -547,8 +547,7 @@ def handle(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     request_id = str(
         ((event.get("requestContext") or {}) if isinstance(event, Mapping) else {}).get("requestId") or ""
     )
-    if request_id:
-        logger.set_correlation_id(request_id)
+    logger.set_correlation_id(request_id or None)  # never carry the previous request's id over
     route = _route_key(event) if isinstance(event, Mapping) else "?"
     try:
         method = str(event.get("httpMethod") or "").upper()

@@ -85,6 +85,11 @@ def test_synthetic_page(pg: Page) -> None:
         ("المقال التالي", "menu"),
         ("سياسة الخصوصية", "menu"),
         ("***", "noise"),
+        ("هذا المقال يعبر عن رأي كاتبه ولا يعبر بالضرورة عن رأي الموقع.", "disclaimer"),
+        ("يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربتك. موافق", "cookies"),
+        ("اشترك في النشرة البريدية ليصلك أهم الأخبار", "follow"),
+        ("حمل تطبيقنا على هاتفك", "follow"),
+        ("الآراء الواردة في التعليقات تعبر عن أصحابها ولا تعكس رأي الجريدة.", "comment_policy"),
     ],
 )
 def test_chrome_below_the_article_goes(line: str, reason: str) -> None:
@@ -115,6 +120,8 @@ def test_chrome_below_the_article_goes(line: str, reason: str) -> None:
         ("منذ 5 دقائق", "date"),
         ("Updated: 3 June 2024", "date"),
         ("كتب: محمد علي", "byline"),
+        ("مدة القراءة: 3 دقائق", "reading_time"),
+        ("تصوير: أحمد جلال", "caption"),
         ("LOGO", "logo"),
     ],
 )
@@ -135,6 +142,8 @@ def test_chrome_above_the_article_goes(line: str, reason: str) -> None:
             "related",
         ),
         (["- إعلان -"], "ad"),
+        (["فيديو"], "menu"),
+        (["الصورة: رويترز"], "caption"),
     ],
 )
 def test_chrome_inside_the_body_goes(lines: list[str], reason: str) -> None:
@@ -167,6 +176,12 @@ def test_list_of_headlines_below_the_article_is_related_even_without_a_heading()
         "شارك آلاف المواطنين في الاحتفال بافتتاح الخط الأول.",  # starts with "شارك", is prose
         "وتابع الوزير: «لن نتراجع عن هذه الخطة مهما كانت الضغوط».",  # a quote
         "1. تحديث الحافلات",  # a numbered point
+        "المزيد من الحافلات",  # starts like a "more from" heading, is a subheading
+        "للمزيد من التفاصيل حول الخطة يمكن مراجعة موقع الوزارة الرسمي",  # starts like "for more:"
+        "وانتقد الوزير التعليقات المسيئة على مواقع التواصل.",  # comments, but news
+        "وتعليقا على ذلك، قال الخبير إن سياسة الحكومة صائبة.",  # "comment" and "policy", but news
+        "انضم اللاعب إلى النادي الأهلي في صفقة قياسية.",  # "join" is not "join our channel"
+        "عاجل وضروري",  # a subheading that starts with a breaking word
     ],
 )
 def test_content_inside_the_body_stays(line: str) -> None:
@@ -203,6 +218,13 @@ def test_breaking_marker_above_the_only_headline_leaves_the_title() -> None:
     assert reasons(a) == {"عاجل": "breaking"}
 
 
+def test_breaking_marker_above_title_and_subtitle_leaves_both() -> None:
+    sub = "المشروع يشمل ثلاثة خطوط جديدة للقطارات وخمسين حافلة كهربائية"
+    a = clean("\n".join(["عاجل", TITLE, sub, P1, P2]))
+    assert a.title == TITLE
+    assert a.paragraphs[0] == sub
+
+
 def test_repeated_headline_is_the_title_and_headlines_above_it_go() -> None:
     other = "منتخب الناشئين يتأهل إلى نهائي البطولة العربية"
     a = clean("\n".join([other, TITLE, TITLE, P1, P2]))
@@ -219,11 +241,11 @@ def test_repeated_paragraph_goes_once() -> None:
 def test_latin_line_around_the_article_goes_but_not_inside_it() -> None:
     quote = "The plan is ambitious but achievable"
     a = clean(
-        "\n".join(["Powered by WordPress theme", TITLE, P1, quote, P2, P3, "Privacy Terms Cookies settings"])
+        "\n".join(["Powered by WordPress theme", TITLE, P1, quote, P2, P3, "Privacy Terms Contact settings"])
     )
     assert quote in a.paragraphs
     assert reasons(a)["Powered by WordPress theme"] == "non_arabic"
-    assert reasons(a)["Privacy Terms Cookies settings"] == "non_arabic"
+    assert reasons(a)["Privacy Terms Contact settings"] == "non_arabic"
 
 
 def test_plain_text_without_title_keeps_every_line() -> None:

@@ -20,6 +20,7 @@ own text: lines are kept or dropped, never rewritten.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,6 +51,12 @@ CAPTION = frozenset(_keys(lx.CAPTION))
 BREAKING = _keys(lx.BREAKING)
 COMMENTS = frozenset(_keys(lx.COMMENTS))
 COMMENT_POLICY_WORDS = _keys(lx.COMMENT_POLICY_WORDS)
+COMMENT_WORDS = _keys(lx.COMMENT_WORDS)
+DISCLAIMER = _keys(lx.DISCLAIMER)
+COOKIES = _keys(lx.COOKIES)
+CAPTION_PREFIXES = _keys(lx.CAPTION_PREFIXES)
+READING_WORDS = frozenset(_keys(lx.READING_WORDS))
+STRONG_READ_ALSO = frozenset(p for p in READ_ALSO if any(w in p for w in ("ايضا", "كذلك", "also")))
 MONTHS = frozenset(_keys(lx.MONTHS))
 DAYS = frozenset(_keys(lx.DAYS))
 TIME_WORDS = frozenset(_keys(lx.TIME_WORDS))
@@ -224,7 +231,8 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "caption", None
         if bare in TAGS:
             return "tags", "tags_head"
-        if _starts(bare, RELATED) and (words <= 4 or bare in RELATED):
+        related = _starts(bare, RELATED)
+        if related is not None and (bare == related or words <= len(related.split()) + 1):
             return "related", "related_head"
         if (tokens[0] in _READ_VERBS and words <= 3 and key.rstrip().endswith(":")) or (
             bare in READ_ALSO and bare not in _READ_VERBS
@@ -232,8 +240,12 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "read_also", "read_also_alone"
     if "©" in f_text or any(p in key for p in COPYRIGHT):
         return "copyright", None
-    if ("تعليق" in key or "comment" in key) and any(p in key for p in COMMENT_POLICY_WORDS):
+    if any(w in key for w in COMMENT_WORDS) and sum(1 for p in COMMENT_POLICY_WORDS if p in key) >= 2:
         return "comment_policy", None
+    if any(p in key for p in DISCLAIMER):
+        return "disclaimer", None
+    if any(p in key for p in COOKIES):
+        return "cookies", None
     if words <= 15:
         verb = _starts(bare, FOLLOW_VERBS)
         if verb and (any(t in FOLLOW_PLACES for t in tokens) or tokens[-1] in {"علي", "عبر", "في", "on"}):
@@ -244,16 +256,20 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "share", None
     if words <= 30:
         breaking = _starts(bare, BREAKING)
-        if breaking and breaking not in _BREAKING_ALONE_ONLY and re.match(r"\W", key[len(breaking) :] or " "):
+        if (
+            breaking
+            and breaking not in _BREAKING_ALONE_ONLY
+            and re.match(rf"\W*{re.escape(breaking)}\s*[:|\-–—]", key)
+        ):
             return "breaking", None
-        if _starts(bare, READ_ALSO) and (words > 3 or ":" in key):
-            rv = _starts(bare, READ_ALSO) or ""
-            if rv in _READ_VERBS and not re.match(r"\s*:", key[len(rv) :]):
-                pass
-            elif words <= 3:
-                return "read_also", "read_also_alone"
-            else:
-                return "read_also", None
+        rv = _starts(bare, READ_ALSO)
+        if rv is not None and (words > 3 or ":" in key):
+            colon = ":" in key[: len(rv) + 4]
+            if rv in STRONG_READ_ALSO or colon:
+                return ("read_also", "read_also_alone") if words <= 3 else ("read_also", None)
+        caption = _starts(bare, CAPTION_PREFIXES)
+        if caption is not None and words <= 10 and ":" in key[: len(caption) + 4]:
+            return "caption", None
         tag = _starts(bare, TAGS)
         if tag and ":" in key[: len(tag) + 3]:
             return "tags", None
@@ -261,6 +277,12 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "tags", None
     if words <= 16 and _is_date(tokens):
         return "date", None
+    if (
+        words <= 8
+        and any(t in READING_WORDS for t in tokens)
+        and _is_date(tuple(t for t in tokens if t not in READING_WORDS) + ("1",))
+    ):
+        return "reading_time", None
     if words <= 12 and _breadcrumb(f_text, tokens):
         return "breadcrumb", None
     return None, None
@@ -292,10 +314,11 @@ def _features(raw: str) -> _Features:
 
 
 def _next_kept(lines: list[_Line], i: int) -> int:
-    j = i + 1
-    while j < len(lines) and not lines[j].kept:
-        j += 1
-    return j
+    """The next kept line within a few lines (bounded: a page of 100,000 markers stays linear)."""
+    for j in range(i + 1, min(len(lines), i + 6)):
+        if lines[j].kept:
+            return j
+    return len(lines)
 
 
 def _neighbours(lines: list[_Line]) -> None:
@@ -339,16 +362,26 @@ def _is_credit(f: _Features) -> bool:
     return any(w in key for w in CREDIT_WORDS) or bool(re.search(r"\(\s*\w+\s*\)$", f.text))
 
 
+def _banner_confirmed(lines: list[_Line], i: int, counts: Counter[str]) -> bool:
+    """The headline under a lone "breaking" marker is a banner (not the title) when a real title follows:
+    a repeated headline, or a headline set apart from the banner by other page furniture."""
+    apart = False
+    for ln in lines[i + 1 :]:
+        if ln.kept and ln.f.words >= 4 and _is_arabic(ln.f):
+            return apart or counts[ln.f.text] > 1
+        apart = True
+    return False
+
+
 def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
     """Chooses the title among the lines above the body; labels the rest. Returns the title line."""
     candidates = [ln for ln in lines if ln.kept or ln.tentative]
-    longs = [ln for ln in candidates if ln.f.words >= 4 and not ln.tentative and _is_arabic(ln.f)]
-    for ln in candidates:
+    counts = Counter(ln.f.text for ln in candidates)
+    for i, ln in enumerate(lines):
         if ln.tentative:
-            if longs:
-                ln.tentative = False  # "breaking" + headline above the real title: the banner goes
-            else:
-                ln.reason, ln.tentative = None, False
+            ln.tentative = False
+            if not _banner_confirmed(lines, i, counts):
+                ln.reason = None
     candidates = [ln for ln in candidates if ln.kept]
     for ln in candidates:
         if ln.f.letters and not _is_arabic(ln.f):
@@ -357,8 +390,7 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
     if not candidates:
         return None
     longs = [ln for ln in candidates if ln.f.words >= 4]
-    texts = [ln.f.text for ln in longs]
-    repeated = next((ln for ln in longs if texts.count(ln.f.text) > 1), None)
+    repeated = next((ln for ln in longs if counts[ln.f.text] > 1), None)
     if repeated is not None:
         title = repeated
     elif longs:

@@ -21,7 +21,15 @@ MENU = frozenset(
         "العوده الي الاعلي",
         "ارجع للاعلي",
         "رجوع",
-        "عوده",
+        "فيديو",
+        "بالفيديو",
+        "شاهد الفيديو",
+        "بالصور",
+        "video",
+        "انفوجراف",
+        "انفوغراف",
+        "بودكاست",
+        "podcast",
         "القائمه",
         "قائمه",
         "بحث",
@@ -249,10 +257,18 @@ FOLLOW_VERBS = (
     "اشتركوا",
     "للاشتراك",
     "حمل تطبيق",
+    "حمل تطبيقنا",
+    "حملوا تطبيقنا",
+    "نزل تطبيق",
+    "نزل تطبيقنا",
     "حملوا تطبيق",
     "تطبيقنا",
 )
 FOLLOW_PLACES = (
+    "النشره",
+    "البريديه",
+    "نشرتنا",
+    "تطبيقنا",
     "قناه",
     "قناتنا",
     "صفحه",
@@ -342,7 +358,6 @@ RELATED = (
     "مقالات مقترحه",
     "اخبار مقترحه",
     "المزيد من الاخبار",
-    "المزيد من",
     "اخر الاخبار",
     "احدث الاخبار",
     "اخبار اخري",
@@ -350,7 +365,6 @@ RELATED = (
     "اهم الاخبار",
     "ابرز الاخبار",
     "عناوين اخري",
-    "اقرا في",
     "related",
     "related articles",
     "related news",
@@ -471,6 +485,20 @@ COMMENTS = frozenset(
         "التعليق",
     }
 )
+# A comment-policy line names the comments and says two of these things about them.
+COMMENT_WORDS = (
+    "التعليقات",
+    "تعليقاتكم",
+    "تعليقاتك",
+    "تعليقك",
+    "بتعليقاتك",
+    "بتعليقاتكم",
+    "التعليق علي",
+    "قواعد التعليق",
+    "سياسه التعليق",
+    "comments",
+    "comment policy",
+)
 COMMENT_POLICY_WORDS = (
     "قواعد",
     "سياسه",
@@ -479,8 +507,7 @@ COMMENT_POLICY_WORDS = (
     "نرجو",
     "مراجعتها",
     "مراجعه",
-    "لا تعبر",
-    "تعبر عن",
+    "تعبر",
     "اصحابها",
     "كاتبها",
     "الالتزام",
@@ -488,10 +515,31 @@ COMMENT_POLICY_WORDS = (
     "يحتفظ",
     "حذف",
     "نسعد",
+    "الموقع",
+    "الصحيفه",
+    "الجريده",
+    "النشر",
     "policy",
     "guidelines",
     "moderat",
 )
+# Opinion disclaimers and cookie banners: whole sentences of chrome, recognised by their fixed wording.
+DISCLAIMER = (
+    "يعبر عن راي كاتبه",
+    "تعبر عن راي كاتبها",
+    "تعبر عن اراء كتابها",
+    "لا يعبر بالضروره عن",
+    "لا تعبر بالضروره عن",
+    "لا تعكس بالضروره",
+    "تعبر عن وجهه نظر كاتبها",
+    "المقالات المنشوره تعبر",
+    "the views expressed",
+)
+COOKIES = ("ملفات تعريف الارتباط", "ملفات الارتباط", "الكوكيز", "ملفات الكوكيز", "cookies", "cookie policy")
+# Photo credits: "تصوير: ...", "الصورة: ...", "مصدر الصورة: ..."
+CAPTION_PREFIXES = ("تصوير", "الصوره", "صوره", "مصدر الصوره", "الصوره من", "photo", "image", "credit")
+# Reading-time stamps: "مدة القراءة: 3 دقائق", "3 min read"
+READING_WORDS = ("القراءه", "للقراءه", "قراءه", "مده", "وقت", "read", "reading", "time")
 
 # Date vocabulary: months (Gregorian in the Egyptian, Levantine and Maghrebi names, Hijri), days, time
 # words. A line of only these and numbers is a bare date or an update stamp.

@@ -141,7 +141,13 @@ def _build(args: argparse.Namespace, kind: str) -> int:
     if not args.out:
         raise InvalidInputError(f"`tarjama models {kind}` needs --out DIR")
     started = time.perf_counter()
-    roots = build(Path(args.out), kind, seed=args.seed, quantization=args.quantization)  # type: ignore[arg-type]
+    roots = build(
+        Path(args.out),
+        kind,  # type: ignore[arg-type]
+        seed=args.seed,
+        quantization=args.quantization,
+        only=args.model,
+    )
     took = time.perf_counter() - started
     summary = {"kind": kind, "out": str(Path(args.out)), "models": sorted(roots), "seconds": round(took, 1)}
     print(json.dumps(summary))
@@ -186,5 +192,6 @@ def register(sub: Any) -> None:
         p = msub.add_parser(kind, help=text)
         p.add_argument("--out", required=True, help="Directory to write (becomes TARJAMA_MODEL_DIR).")
         p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--model", action="append", choices=names, help="Only this model (repeatable).")
         p.add_argument("--quantization", default=default_q, choices=["int8", "int8_float32", "float32"])
         p.set_defaults(func=func)

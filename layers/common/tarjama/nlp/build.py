@@ -22,6 +22,7 @@ import io
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -254,8 +255,15 @@ def convert_ct2(hf: Path, out: Path, quantization: str) -> Path:
     return out
 
 
-def build(out: Path, kind: Kind, *, seed: int = 0, quantization: str | None = None) -> dict[str, Path]:
-    """Builds all three models of the manifest as `kind` (tiny or twin) under `out`; returns their roots."""
+def build(
+    out: Path,
+    kind: Kind,
+    *,
+    seed: int = 0,
+    quantization: str | None = None,
+    only: Sequence[str] | None = None,
+) -> dict[str, Path]:
+    """Builds the models of the manifest (or `only` some) as `kind` (tiny or twin) under `out`."""
     if kind not in ("tiny", "twin"):
         raise ValueError(f"cannot build {kind!r} models")
     import torch
@@ -265,6 +273,8 @@ def build(out: Path, kind: Kind, *, seed: int = 0, quantization: str | None = No
     roots: dict[str, Path] = {}
     torch_threads = torch.get_num_threads()
     for spec in load_manifest().values():
+        if only and spec.name not in only:
+            continue
         base = TINY_MARIAN if spec.architecture == "marian" else TINY_BART
         dims = dict(base) if kind == "tiny" else {k: spec.config[k] for k in base}
         root = out / spec.name

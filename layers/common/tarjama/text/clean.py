@@ -200,6 +200,14 @@ def _is_date(tokens: tuple[str, ...]) -> bool:
     return number or day or (month and (prefix is not None or len(rest) >= 2))
 
 
+def _is_reading_time(tokens: tuple[str, ...]) -> bool:
+    """ "مدة القراءة: 3 دقائق", "3 min read": reading words, then only numbers and time units."""
+    if not any(t in READING_WORDS for t in tokens):
+        return False
+    rest = [t for t in tokens if t not in READING_WORDS]
+    return bool(rest) and all(_NUMBER_TOKEN.fullmatch(t) or t in TIME_WORDS for t in rest)
+
+
 def _counter(bare: str) -> str | None:
     m = _COUNTER.fullmatch(bare)
     if not m:
@@ -277,11 +285,7 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "tags", None
     if words <= 16 and _is_date(tokens):
         return "date", None
-    if (
-        words <= 8
-        and any(t in READING_WORDS for t in tokens)
-        and _is_date(tuple(t for t in tokens if t not in READING_WORDS) + ("1",))
-    ):
+    if words <= 8 and _is_reading_time(tokens):
         return "reading_time", None
     if words <= 12 and _breadcrumb(f_text, tokens):
         return "breadcrumb", None

@@ -50,6 +50,9 @@ _ESCAPED = {
 }
 _ESCAPED |= {0x2028: "\\u2028", 0x2029: "\\u2029", 0x7F: "\\u007f"}
 _ESCAPED |= {c: f"\\u{c:04x}" for c in range(0x80, 0xA0)}
+# Markup characters too (as Go's encoding/json does): an echoed `ref`, id or text can then never be read as
+# HTML, even by a client that renders a response body; parsed, the JSON is unchanged.
+_ESCAPED |= {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 def dumps(payload: Any) -> str:

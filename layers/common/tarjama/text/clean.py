@@ -65,6 +65,8 @@ STAMP_WORDS = frozenset(w for p in STAMP_PREFIXES for w in p.split())
 BYLINE = _keys(lx.BYLINE)
 CREDIT_WORDS = _keys(lx.CREDIT_WORDS)
 FUNCTION_WORDS = frozenset(_keys(lx.FUNCTION_WORDS))
+COMPLEMENTIZERS = frozenset(_keys(lx.COMPLEMENTIZERS))
+SENTENCE_OPENERS = frozenset(_keys(lx.SENTENCE_OPENERS))
 # Read-also verbs that also occur as ordinary verbs: only with a colon right after.
 _READ_VERBS = frozenset({"اقرا", "طالع", "شاهد"})
 # Breaking markers that are ordinary words too: only when alone on their line.
@@ -122,6 +124,7 @@ class _Line:
     f: _Features
     reason: str | None = None
     tentative: bool = False
+    listed: bool = False  # taken by a list heading above it (may be given back as the title)
 
     @property
     def kept(self) -> bool:
@@ -131,8 +134,17 @@ class _Line:
 # --- local signals -------------------------------------------------------------------------------------
 
 
-def _is_prose(text: str, words: int) -> bool:
-    """A line of running text: sentence punctuation, length, or commas between many words."""
+def _count_words(text: str) -> int:
+    """Words with at least one letter or digit: a dash or a pipe is not a word."""
+    if len(text) > 10_000:
+        return len(text.split())  # long lines: the exact count does not change any decision
+    return sum(1 for t in text.split() if any(c.isalnum() for c in t))
+
+
+def _is_prose(text: str, words: int, tokens: tuple[str, ...]) -> bool:
+    """A line of running text: sentence punctuation, length, commas between many words, or the grammar of
+    a sentence (a complementizer such as أن/إن/الذي, or a reporting verb with و, plus function words):
+    scraped paragraphs often lost their final stop, headlines rarely have these."""
     t = _strip_closers(text)
     if t and t[-1] in STOPS + ":" and words >= 5:
         return True
@@ -140,7 +152,13 @@ def _is_prose(text: str, words: int) -> bool:
         return True
     if words >= 12 and ("،" in t or ", " in t):
         return True
-    return words >= 10 and any(s in t for s in (". ", "؟ ", "! "))
+    if words >= 10 and any(s in t for s in (". ", "؟ ", "! ")):
+        return True
+    if words >= 10 and tokens:
+        function = sum(1 for w in tokens if w in FUNCTION_WORDS)
+        grammar = tokens[0] in SENTENCE_OPENERS or any(w in COMPLEMENTIZERS for w in tokens)
+        return grammar and function >= 2
+    return False
 
 
 def _ticker(raw: str) -> str | None:
@@ -295,14 +313,14 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
 @lru_cache(maxsize=4096)
 def _features(raw: str) -> _Features:
     text = collapse_spaces(raw)
-    words = len(text.split())
+    words = _count_words(text)
     arabic, letters = letter_counts(text)
-    prose = _is_prose(text, words)
     local: str | None = None
     marker: str | None = None
     short = words <= _ZONE_LIMIT and len(text) <= _ZONE_LIMIT * 50
     key = match_key(text) if short else ""
     tokens = tuple(_NON_WORD.sub(" ", key).split()) if short else ()
+    prose = _is_prose(text, words, tokens)
     if not any(c.isalnum() for c in text):
         local = "noise"
     elif _NUMBERISH.fullmatch(text) and len(text) <= 20:
@@ -339,17 +357,14 @@ def _neighbours(lines: list[_Line]) -> None:
                 lines[j].reason = "read_also" if marker == "read_also_alone" else "breaking"
                 lines[j].tentative = marker == "breaking_alone"
         elif marker in ("related_head", "tags_head"):
+            # the list is the run of short, non-prose lines right under the heading; other chrome ends it
             limit = 5 if marker == "tags_head" else 25
-            taken = 0
-            j = i + 1
-            while j < len(lines) and taken < 30:
+            for j in range(i + 1, min(len(lines), i + 31)):
                 f = lines[j].f
-                if lines[j].kept:
-                    if f.prose or f.words > limit:
-                        break
-                    lines[j].reason = "related" if marker == "related_head" else "tags"
-                    taken += 1
-                j += 1
+                if not lines[j].kept or f.prose or f.words > limit:
+                    break
+                lines[j].reason = "related" if marker == "related_head" else "tags"
+                lines[j].listed = True
         elif marker == "comments_head" and seen_prose:
             for later in lines[i + 1 :]:
                 if later.kept:
@@ -391,6 +406,12 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
         if ln.f.letters and not _is_arabic(ln.f):
             ln.reason = "non_arabic"
     candidates = [ln for ln in candidates if ln.kept]
+    if has_prose and not any(ln.f.words >= 4 for ln in candidates):
+        # A list heading at the top ran into the title: the last listed headline before the body is it.
+        listed = [ln for ln in lines if ln.listed and ln.f.words >= 4 and _is_arabic(ln.f)]
+        if listed:
+            listed[-1].reason = None
+            candidates = [ln for ln in lines if ln.kept]
     if not candidates:
         return None
     longs = [ln for ln in candidates if ln.f.words >= 4]

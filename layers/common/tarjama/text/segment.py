@@ -145,7 +145,7 @@ def _not_a_stop(line: str, sent_start: int, s: int) -> bool:
     if _is_abbreviation(_token_before(line, s)):
         return True
     head = line[sent_start:s].strip() if s - sent_start <= 8 else ""
-    return bool(head) and len(head) <= 3 and " " not in head and head.isalnum()
+    return head.isdigit() and len(head) <= 3  # "1." "12." (a letter label "أ." is a one-letter word)
 
 
 def split_line(line: str) -> Iterator[str]:

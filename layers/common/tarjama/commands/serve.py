@@ -184,6 +184,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         for key, value in headers:
             if key.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(key, value)
+        if not any(key.lower() == "x-content-type-options" for key, _ in headers):
+            self.send_header("X-Content-Type-Options", "nosniff")  # the server's own answers (411, 413) too
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":

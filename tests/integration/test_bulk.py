@@ -12,6 +12,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ def seed_sentences(limit: int = 24) -> list[str]:
     """Short Arabic sentences from the sample articles (their chrome lines are left out by length)."""
     out: list[str] = []
     for path in sorted(SEEDS.glob("00*.txt")):
-        for piece in re.split(r"(?<=[.!؟])\s+", path.read_text("utf-8")):
-            piece = " ".join(piece.split())
+        for raw in re.split(r"(?<=[.!؟])\s+", path.read_text("utf-8")):
+            piece = " ".join(raw.split())
             if (
                 40 <= len(piece) <= 160
                 and re.search(r"[\u0600-\u06ff]{3}", piece)
@@ -43,11 +44,32 @@ def seed_sentences(limit: int = 24) -> list[str]:
     return out[:limit]
 
 
+@dataclass(frozen=True)
+class BulkEnv:
+    settings: Settings
+    dead_letter_url: str
+    cache_table: str
+
+    @property
+    def cache_settings(self) -> Settings:
+        return self.settings.model_copy(update={"table": self.cache_table})
+
+
 @pytest.fixture
-def bulk_settings(tiny_settings: Settings, store_settings: Settings, s3: Any) -> Iterator[Settings]:
-    """Tiny models + this test's table and results bucket + an input bucket and a work queue with a DLQ."""
+def bulk_env(
+    tiny_settings: Settings, store_settings: Settings, s3: Any, dynamodb: Any, table_definition: Any
+) -> Iterator[BulkEnv]:
+    """Tiny models + this test's table and results bucket + an input bucket and a work queue with a DLQ.
+
+    The digest cache gets a table of its own here: moto copies a whole table on every transaction, so
+    keeping the cache's items out of the job table keeps the job counts' transactions cheap in tests.
+    """
+    from tarjama.store.tables import create_table
+
     sqs = boto3.client("sqs")
     suffix = uuid.uuid4().hex[:10]
+    cache_table = f"tarjama-cache-{suffix}"
+    create_table(dynamodb, cache_table, table_definition)
     input_bucket = f"tarjama-input-{suffix}"
     s3.create_bucket(Bucket=input_bucket)
     dlq = sqs.create_queue(QueueName=f"work-{suffix}-dlq")["QueueUrl"]
@@ -71,8 +93,8 @@ def bulk_settings(tiny_settings: Settings, store_settings: Settings, s3: Any) ->
             "summary": "extractive",
         }
     )
-    object.__setattr__(settings, "_dlq", dlq)  # the fixture's own note; Settings is otherwise frozen
-    yield settings
+    yield BulkEnv(settings, dlq, cache_table)
+    dynamodb.delete_table(TableName=cache_table)
     for q in (queue, dlq):
         sqs.delete_queue(QueueUrl=q)
     for obj in s3.list_objects_v2(Bucket=input_bucket).get("Contents", []):
@@ -81,18 +103,17 @@ def bulk_settings(tiny_settings: Settings, store_settings: Settings, s3: Any) ->
 
 
 @pytest.fixture
-def make_bulk(bulk_settings: Settings, s3: Any) -> MakeBulk:
-    digester = build_digester(bulk_settings)
+def make_bulk(bulk_env: BulkEnv, s3: Any) -> MakeBulk:
+    digester = build_digester(bulk_env.cache_settings)
 
     def make(fault: Any = None, **overrides: Any) -> LocalBulk:
-        settings = bulk_settings.model_copy(update=overrides) if overrides else bulk_settings
+        settings = bulk_env.settings.model_copy(update=overrides)
         return LocalBulk(
             settings,
             s3=s3,
             sqs=boto3.client("sqs"),
             dynamodb=boto3.client("dynamodb"),
-            dead_letter_url=bulk_settings.__dict__.get("_dlq")
-            or object.__getattribute__(bulk_settings, "_dlq"),
+            dead_letter_url=bulk_env.dead_letter_url,
             digester=digester,
             fault=fault,
         )
@@ -135,6 +156,7 @@ def write_jsonl(path: Path, lines: list[str]) -> Path:
 # ----------------------------------------------------------------------------------------------- tests
 
 
+@pytest.mark.slow
 def test_thousand_articles_every_line_accounted(make_bulk: MakeBulk, tmp_path: Path, s3: Any) -> None:
     sentences = seed_sentences()
     lines: list[str] = []
@@ -322,7 +344,7 @@ def test_gzip_jsonl_and_url_encoded_key(make_bulk: MakeBulk, tmp_path: Path) -> 
     assert report["failed"] == 0 and report["source"]["key"] == "incoming/my news.jsonl.gz"
 
 
-def test_submit_single_result_is_findable(make_bulk: MakeBulk) -> None:
+def test_submit_single_result_is_findable(make_bulk: MakeBulk, bulk_env: BulkEnv) -> None:
     from tarjama.bulk.submit import submit_single
 
     bulk = make_bulk()
@@ -338,7 +360,7 @@ def test_submit_single_result_is_findable(make_bulk: MakeBulk) -> None:
         and status.result_id
         and status.result_id.startswith("a_")
     )
-    cached = build_digester(bulk.settings).ports.cache
+    cached = build_digester(bulk_env.cache_settings).ports.cache
     assert cached is not None and cached.get(status.result_id) is not None
 
     bad = submit_single(bulk.settings, text="English only, no Arabic here at all.", ref="x", jobs=bulk.jobs)

@@ -203,7 +203,7 @@ class LocalBulk:
         status = self.jobs.get(job_id)
         assert status is not None
         if progress is not None:
-            progress.write("\r" + _bar(status) + "\n")
+            progress.write("\n")
         out.mkdir(parents=True, exist_ok=True)
         results_path, report_path = out / "results.jsonl", out / "report.json"
         bucket = str(self.settings.results_bucket)
@@ -232,16 +232,44 @@ def run_local(
     with local_endpoint():
         names = {k: getattr(base, k) or v for k, v in LOCAL_NAMES.items()}
         queue_name = base.queue_url.rstrip("/").rsplit("/", 1)[-1] if base.queue_url else LOCAL_QUEUE
-        resources = create_local_resources(
-            base.model_copy(update={**names, "queue_url": None}), queue_name=queue_name
-        )
-        run_settings = base.model_copy(update={**names, "queue_url": resources.queue_url})
+        try:
+            resources = create_local_resources(
+                base.model_copy(update={**names, "queue_url": None}), queue_name=queue_name
+            )
+            queue_url, dlq_url = resources.queue_url, resources.dead_letter_queue_url
+        except FileNotFoundError:  # run outside a checkout: no template.yaml to read the layout from
+            queue_url, dlq_url = _bare_resources(names, queue_name)
+        run_settings = base.model_copy(update={**names, "queue_url": queue_url})
         bulk = LocalBulk(
             run_settings,
             s3=boto3.client("s3"),
             sqs=boto3.client("sqs"),
             dynamodb=boto3.client("dynamodb"),
-            dead_letter_url=resources.dead_letter_queue_url,
+            dead_letter_url=dlq_url,
             digester=digester,
         )
         return bulk.run(path, out, progress=progress)
+
+
+def _bare_resources(names: dict[str, str], queue_name: str) -> tuple[str, str]:
+    """The table (hash key `pk`), buckets and queues, as template.yaml defines them, for runs without it."""
+    import json
+
+    import boto3
+
+    db, s3, sqs = boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs")
+    with contextlib.suppress(db.exceptions.ResourceInUseException):
+        db.create_table(
+            TableName=names["table"],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    for bucket in (names["results_bucket"], names["input_bucket"]):
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+            s3.create_bucket(Bucket=bucket)
+    dlq = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "3"})
+    queue = sqs.create_queue(QueueName=queue_name, Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+    return str(queue), str(dlq)

@@ -297,3 +297,15 @@ def test_page_of_only_chrome_is_empty_after_cleaning() -> None:
 def test_unknown_format_is_invalid_input() -> None:
     with pytest.raises(InvalidInputError):
         clean("نص", "pdf")  # type: ignore[arg-type]
+
+
+def test_question_headline_is_the_title() -> None:
+    title = "هل تنجح الخطة الجديدة في حل أزمة النقل؟"
+    a = clean("\n".join([title, P1, P2, P3]))
+    assert a.title == title
+    assert a.paragraphs == [P1, P2, P3]
+
+
+def test_short_last_sentence_with_its_stop_stays() -> None:
+    a = clean(page(bottom=["وانتهى الاجتماع."]))
+    assert a.paragraphs[-1] == "وانتهى الاجتماع."

@@ -146,6 +146,8 @@ def _is_prose(text: str, words: int, tokens: tuple[str, ...]) -> bool:
     a sentence (a complementizer such as أن/إن/الذي, or a reporting verb with و, plus function words):
     scraped paragraphs often lost their final stop, headlines rarely have these."""
     t = _strip_closers(text)
+    if t[-1:] in "?؟!" and words < 10 and "،" not in t:
+        return False  # a question or exclamation headline: "هل تنجح المفاوضات في إنهاء الحرب؟"
     if t and t[-1] in STOPS + ":" and words >= 5:
         return True
     if words >= 30:
@@ -447,8 +449,8 @@ def _footer(lines: list[_Line]) -> None:
             continue
         if ln.f.letters and not _is_arabic(ln.f):
             ln.reason = "non_arabic"
-        elif not _is_credit(ln.f):
-            rest.append(ln)
+        elif not _is_credit(ln.f) and not _strip_closers(ln.f.text).endswith((".", "؟", "?", "!")):
+            rest.append(ln)  # (a short last sentence with its stop is content, like a credit)
     run: list[_Line] = []
     for item in [*rest, None]:
         if item is not None and item.f.words <= 14 and "،" not in item.f.text:

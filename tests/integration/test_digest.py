@@ -38,7 +38,9 @@ def check_result(result: DigestResult, raw: str, backend: str, mode: str) -> Non
     assert sentences and [p.ar for p in result.translation.sentences] == sentences
     assert all(p.en for p in result.translation.sentences)
     assert result.translation.text and (result.translation.title or not result.source.title)
-    assert result.usage.sentences == len(sentences) and result.usage.source_chars == len(raw)
+    assert result.usage.sentences == len(sentences) and result.usage.input_chars == len(raw)
+    cleaned = len(result.source.title) + sum(len(p) for p in result.source.paragraphs)
+    assert result.usage.source_chars == cleaned <= len(raw)
     assert result.usage.tokens_in > len(sentences) and result.usage.tokens_out > 0
     assert set(result.timings_ms) >= STAGES
     roles = {"translation", "summarizer", "back_translation"} if mode == "abstractive" else {"translation"}

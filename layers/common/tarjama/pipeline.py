@@ -145,11 +145,11 @@ class Digester:
             with cache.lease(key) as finished:
                 if finished is not None:
                     return self._as_hit(finished, ref, clock, started)
-                result = self._compute(key, article, options, models, clock, raw)
+                result = self._compute(key, article, options, models, clock=clock, input_chars=len(raw))
                 if _cacheable(result):
                     cache.put(result)
         else:
-            result = self._compute(key, article, options, models, clock, raw)
+            result = self._compute(key, article, options, models, clock=clock, input_chars=len(raw))
         result.ref = ref
         result.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
         return result
@@ -169,8 +169,9 @@ class Digester:
         article: Article,
         options: DigestOptions,
         models: Mapping[str, ModelRef],
+        *,
         clock: _Clock,
-        raw: str,
+        input_chars: int,
     ) -> DigestResult:
         with clock.stage("load"):  # a no-op once warm; on a cold start, the model load
             translator = self.ports.models.translator()
@@ -179,8 +180,13 @@ class Digester:
         topts = TranslateOptions(beam_size=options.beam_size, batch_size=self.settings.batch_size)
         with clock.stage("translate"):
             texts = [s.text for s in sentences]
-            translations, from_memory = self._translate(translator, texts, models["translation"], topts)
-            title = translator.translate([article.title], topts)[0] if article.title else None
+            # The title rides along with the sentences so it, too, goes through the translation memory.
+            items = [article.title, *texts] if article.title else texts
+            translated, remembered = self._translate(translator, items, models["translation"], topts)
+            offset = 1 if article.title else 0
+            title = translated[0] if article.title else None
+            translations = translated[offset:]
+            from_memory = {i - offset for i in remembered if i >= offset}
         with clock.stage("summarize"):
             summary = self._summarize(article, texts, [t.text for t in translations], options)
         return DigestResult(
@@ -198,7 +204,8 @@ class Digester:
             summary=summary,
             models=dict(models),
             usage=Usage(
-                source_chars=len(raw),
+                source_chars=len(article.title) + sum(len(p) for p in article.paragraphs),
+                input_chars=input_chars,
                 sentences=len(sentences),
                 tokens_in=sum(t.tokens_in for t in translations) + (title.tokens_in if title else 0),
                 tokens_out=sum(t.tokens_out for t in translations) + (title.tokens_out if title else 0),

@@ -62,7 +62,10 @@ class ModelRef(BaseModel):
 
 
 class Usage(BaseModel):
-    source_chars: int
+    """What a caller can bill or budget by."""
+
+    source_chars: int = Field(description="Characters of the cleaned article (title + paragraphs).")
+    input_chars: int = Field(0, description="Characters received, page chrome and markup included.")
     sentences: int
     tokens_in: int = 0
     tokens_out: int = 0

@@ -42,7 +42,8 @@ def render(result: DigestResult) -> str:
         lines.append("")
     u = result.usage
     lines.append(
-        f"usage: {u.source_chars} chars, {u.sentences} sentences, {u.tokens_in} tokens in, "
+        f"usage: {u.source_chars} chars translated ({u.input_chars} received), {u.sentences} sentences, "
+        f"{u.tokens_in} tokens in, "
         f"{u.tokens_out} tokens out, {u.sentences_from_memory} from memory; cached={result.cached}"
     )
     lines.append("timings ms: " + ", ".join(f"{k}={v:g}" for k, v in result.timings_ms.items()))

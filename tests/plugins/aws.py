@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.local import free_port, start_moto_server
+from tarjama.local import free_port, start_moto_server, stop_process
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -49,8 +49,7 @@ def aws_endpoint() -> Iterator[str]:
         yield url
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop_process(proc)  # terminate, then kill: a server busy with a big table may not exit at once
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

@@ -203,11 +203,11 @@ def test_least_privilege() -> None:
         "WorkerFunction": {
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
             "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "s3:GetObject", "s3:PutObject",
-            "s3:ListBucket",
+            "s3:AbortMultipartUpload", "s3:ListBucket",
         },
         "BulkSplitFunction": {
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem",
-            "s3:GetObject", "s3:PutObject", "sqs:SendMessage",
+            "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "sqs:SendMessage",
         },
     }  # fmt: skip
     for name, statements in ((n, _statements(n)) for n in FUNCS):
@@ -295,11 +295,22 @@ def test_queue_outlives_worker_and_dead_letters_alarm() -> None:
     for timeout in T["Parameters"]["WorkerTimeout"]["AllowedValues"]:
         assert T["Mappings"]["WorkerTimeouts"][timeout]["VisibilityTimeout"] >= 6 * int(timeout)
     assert FUNCS["WorkerFunction"]["Properties"]["Timeout"] == {"Ref": "WorkerTimeout"}
-    (event,) = FUNCS["WorkerFunction"]["Properties"]["Events"].values()
-    assert event["Type"] == "SQS"
-    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    dims = RES["DeadLettersAlarm"]["Properties"]["Dimensions"]
-    assert dims[0]["Value"] == {"Fn::GetAtt": ["WorkDeadLetterQueue", "QueueName"]}
+    events = FUNCS["WorkerFunction"]["Properties"]["Events"]
+    # The work queue, and its DLQ: what still lands there is recorded in the job's error report.
+    assert {e["Properties"]["Queue"]["Fn::GetAtt"][0] for e in events.values()} == {
+        "WorkQueue",
+        "WorkDeadLetterQueue",
+    }
+    for event in events.values():
+        assert event["Type"] == "SQS"
+        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    worker_env = FUNCS["WorkerFunction"]["Properties"]["Environment"]["Variables"]
+    assert worker_env["TARJAMA_BULK_MAX_RECEIVES"] == str(queue["RedrivePolicy"]["maxReceiveCount"])
+    assert worker_env["TARJAMA_BULK_DEAD_LETTER_ARN"] == {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]}
+    alarm = RES["DeadLettersAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["WorkDeadLetterQueue", "QueueName"]}
+    # The worker drains the DLQ, so depth stays near zero: the alarm counts arrivals instead.
+    assert alarm["MetricName"] == "NumberOfMessagesReceived"
     assert RES["Api5xxAlarm"]["Properties"]["MetricName"] == "5XXError"
 
 

@@ -309,3 +309,15 @@ def test_question_headline_is_the_title() -> None:
 def test_short_last_sentence_with_its_stop_stays() -> None:
     a = clean(page(bottom=["وانتهى الاجتماع."]))
     assert a.paragraphs[-1] == "وانتهى الاجتماع."
+
+
+def test_bulleted_list_at_the_end_of_the_article_stays() -> None:
+    items = ["- وقف إطلاق النار", "- تبادل الأسرى خلال أسبوع", "- إعادة الإعمار", "- فتح المعابر"]
+    a = clean(page(bottom=["وتضمن الاتفاق عدة بنود أبرزها ما يلي:", *items]))
+    assert a.paragraphs[-4:] == items
+
+
+def test_list_introduced_by_a_colon_at_the_end_stays() -> None:
+    items = ["وقف إطلاق النار في كل الجبهات", "تبادل الأسرى خلال أسبوع واحد", "إعادة إعمار المدن المتضررة"]
+    a = clean(page(bottom=["وتضمن الاتفاق عدة بنود أبرزها ما يلي:", *items]))
+    assert a.paragraphs[-3:] == items

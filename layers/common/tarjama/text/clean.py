@@ -91,7 +91,10 @@ _COUNTER_WORDS = {
     "comments": ("تعليق", "تعليقات", "comment", "comments"),
 }
 _COUNTER_LOOKUP = {match_key(w): reason for reason, ws in _COUNTER_WORDS.items() for w in ws}
-_ZONE_LIMIT = 40  # phrase rules only look at lines this short (in words): chrome is short
+_ZONE_LIMIT = 40
+_BULLET = re.compile(
+    r"[-–•*·▪◦]\s|\d{1,2}[.)-]\s"
+)  # phrase rules only look at lines this short (in words): chrome is short
 
 
 def letter_counts(text: str) -> tuple[int, int]:
@@ -440,12 +443,17 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
     return title
 
 
-def _footer(lines: list[_Line]) -> None:
+def _footer(lines: list[_Line], introduced: bool) -> None:
     """Below the body: runs of 3+ headline-sized lines are a list (related stories, a menu); other short
-    lines are footer chrome unless they credit a source."""
+    lines are footer chrome unless they credit a source. Bulleted lines, and the lines right under a body
+    line that ends with a colon, are the article's own list."""
     rest: list[_Line] = []
     for ln in lines:
         if not ln.kept:
+            if ln.f.local is not None:
+                introduced = False
+            continue
+        if introduced or _BULLET.match(ln.f.text):
             continue
         if ln.f.letters and not _is_arabic(ln.f):
             ln.reason = "non_arabic"
@@ -494,7 +502,7 @@ def _clean_lines(lines: list[_Line]) -> Article:
     start, end = (prose[0], prose[-1]) if prose else (len(lines), len(lines))
     title = _header(lines[:start], has_prose)
     if has_prose:
-        _footer(lines[end + 1 :])
+        _footer(lines[end + 1 :], introduced=_strip_closers(lines[end].f.text).endswith(":"))
     for ln in lines:
         if ln.tentative:
             ln.tentative = False

@@ -147,3 +147,18 @@ def test_english_html_is_not_arabic() -> None:
     raw += "</p></article></body></html>"
     with pytest.raises(NotArabicError):
         clean(raw)
+
+
+def test_site_name_in_the_html_title_does_not_reach_the_article() -> None:
+    html = (
+        "<html><head><title>انخفاض معدلات البطالة إلى أدنى مستوى منذ عقد | موقع المدينة</title>"
+        "</head><body><nav><a>الرئيسية</a><a>اقتصاد</a></nav>"
+        "<article><h1>انخفاض معدلات البطالة إلى أدنى مستوى منذ عقد</h1>"
+        "<p>أعلن الجهاز المركزي للإحصاء، الخميس، أن معدل البطالة انخفض إلى 6.2 في المئة خلال الربع الأخير.</p>"
+        "<p>وقال رئيس الجهاز في مؤتمر صحفي إن التحسن يعود إلى نمو قطاعي البناء والسياحة.</p>"
+        "</article><footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+    a = clean(html)
+    assert a.title == "انخفاض معدلات البطالة إلى أدنى مستوى منذ عقد"
+    assert len(a.paragraphs) == 2
+    assert all("موقع المدينة" not in p and "الحقوق" not in p for p in a.paragraphs)

@@ -28,18 +28,19 @@ def _model_key(ref: ModelRef) -> dict[str, str]:
 
 
 def article_key(article: Article, options: DigestOptions, models: Mapping[str, ModelRef]) -> str:
-    """The article result's id: cleaned text, options, models (id, revision, backend, quantization), version."""
-    return "a_" + _digest(
-        {
-            "v": PIPELINE_VERSION,
-            "title": article.title,
-            "paragraphs": article.paragraphs,
-            "options": options.model_dump(mode="json"),
-            "models": {name: _model_key(ref) for name, ref in sorted(models.items())},
-        }
-    )[:40]
+    """The article result's id: cleaned text, options, models (id, revision, backend, quantization),
+    pipeline version."""
+    payload = {
+        "v": PIPELINE_VERSION,
+        "title": article.title,
+        "paragraphs": article.paragraphs,
+        "options": options.model_dump(mode="json"),
+        "models": {name: _model_key(ref) for name, ref in sorted(models.items())},
+    }
+    return "a_" + _digest(payload)[:40]
 
 
 def sentence_key(sentence: str, model: ModelRef, beam_size: int) -> str:
     """Translation memory key: the normalized sentence and exactly what would translate it."""
-    return "s_" + _digest({"v": PIPELINE_VERSION, "s": sentence, "m": _model_key(model), "beam": beam_size})[:40]
+    payload = {"v": PIPELINE_VERSION, "s": sentence, "m": _model_key(model), "beam": beam_size}
+    return "s_" + _digest(payload)[:40]

@@ -38,6 +38,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
+## bench: the benchmark side by side (shape twins built once into .models/twin); QUICK=1 for the < 5 min run.
+## Writes benchmarks/results/*.json + throughput.png and regenerates docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
+
 clean-venv:
 	rm -rf $(VENV)
 

@@ -33,6 +33,18 @@ ROLES_BY_MODE = {
 }
 
 
+def default_threads() -> int:
+    """Threads for `threads=0`: one per usable CPU (Lambda's vCPUs), not CTranslate2's own default of 4.
+
+    On 2 vCPUs, 4 OpenMP threads oversubscribe the cores; benchmarks/ measured intra threads = cores as
+    the faster setting (docs/performance.md).
+    """
+    import os
+
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, usable)
+
+
 class ModelProvider:
     """Gives the three models of the manifest; each loads at most once per process."""
 
@@ -107,7 +119,7 @@ class ModelProvider:
         meta = self.meta(name)
         backend = self.backend_for(name)
         hf = hf_path(self.model_dir, name)
-        threads = self.settings.threads
+        threads = self.settings.threads or default_threads()
         if not (hf / "config.json").is_file():
             raise ModelMissingError(
                 f"Model '{name}' has no transformers files in {hf}. {HOW_TO_GET}", details={"model": name}

@@ -36,8 +36,8 @@ ROLES_BY_MODE = {
 def default_threads() -> int:
     """Threads for `threads=0`: one per usable CPU (Lambda's vCPUs), not CTranslate2's own default of 4.
 
-    On 2 vCPUs, 4 OpenMP threads oversubscribe the cores; benchmarks/ measured intra threads = cores as
-    the faster setting (docs/performance.md).
+    On 2 vCPUs, 4 OpenMP threads oversubscribe the cores. On the shared 2-core benchmark machine the two
+    measured the same (docs/performance.md); one thread per core is the safe choice on dedicated vCPUs.
     """
     import os
 

@@ -124,6 +124,22 @@ def store_settings(dynamo_table: str, results_bucket: str) -> Any:
 # --------------------------------------------------------------------------------------------- faults
 
 
+def read_body(handler: Any) -> bytes:
+    """A request's body, by Content-Length or chunked (botocore may send S3 uploads chunked, unsized)."""
+    if "chunked" not in (handler.headers.get("Transfer-Encoding") or "").lower():
+        length = int(handler.headers.get("Content-Length") or 0)
+        return bytes(handler.rfile.read(length)) if length else b""
+    chunks: list[bytes] = []
+    while True:
+        size = int(handler.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            while handler.rfile.readline() not in (b"\r\n", b"\n", b""):  # trailers
+                pass
+            return b"".join(chunks)
+        chunks.append(handler.rfile.read(size))
+        handler.rfile.readline()  # the CRLF after each chunk
+
+
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 in front of the AWS endpoint that can throttle or drop requests.
 
@@ -175,8 +191,7 @@ class FaultProxy:
     def _serve(self, handler: Any) -> None:
         import http.client
 
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else b""
+        body = read_body(handler)
         action = self._action()
         if action == "drop":
             handler.close_connection = True
@@ -202,7 +217,10 @@ class FaultProxy:
             return
         conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
         try:
-            headers = {k: v for k, v in handler.headers.items() if k.lower() not in {"connection"}}
+            # The body is forwarded de-chunked (S3 uploads come chunked), so its framing headers are redone.
+            skip = {"connection", "transfer-encoding", "content-length"}
+            headers = {k: v for k, v in handler.headers.items() if k.lower() not in skip}
+            headers["Content-Length"] = str(len(body))
             conn.request(handler.command, handler.path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
@@ -210,7 +228,9 @@ class FaultProxy:
             for key, value in response.getheaders():
                 if key.lower() not in {"transfer-encoding", "connection", "content-length"}:
                     handler.send_header(key, value)
-            handler.send_header("Content-Length", str(len(data)))
+            # HEAD has no body but keeps the object's length (S3 HeadObject's ContentLength is read from it).
+            length = response.getheader("Content-Length") if handler.command == "HEAD" else None
+            handler.send_header("Content-Length", length or str(len(data)))
             handler.end_headers()
             if handler.command != "HEAD":
                 handler.wfile.write(data)

@@ -98,7 +98,11 @@ def run(plan: list[dict[str, Any]], url: str, concurrency: int) -> dict[str, Any
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    return {"concurrency": concurrency, "wall_s": round(wall, 3), "answers": sorted(done, key=lambda a: a["i"])}
+    return {
+        "concurrency": concurrency,
+        "wall_s": round(wall, 3),
+        "answers": sorted(done, key=lambda a: a["i"]),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 import requests
 
-from tests.reliability.catalogue import CASES, NEVER_IN_RESPONSE, RAW_BIDI, Case, one_char_lines, one_megabyte_line
+from tests.reliability.catalogue import (
+    CASES,
+    NEVER_IN_RESPONSE,
+    RAW_BIDI,
+    Case,
+    one_char_lines,
+    one_megabyte_line,
+)
 from tests.reliability.conftest import Api, Served
 from tests.reliability.results import Recorder
 
@@ -56,7 +63,9 @@ def test_case_over_http(served: Served, case: Case, recorder: Recorder) -> None:
     started = time.perf_counter()
     # The path is sent as written (already %-encoded where needed): a prepared request keeps it.
     session = requests.Session()
-    prepared = requests.Request(case.method, served.url + case.path, data=case.body(), headers=headers).prepare()
+    prepared = requests.Request(
+        case.method, served.url + case.path, data=case.body(), headers=headers
+    ).prepare()
     prepared.url = served.url + case.path
     response = session.send(prepared, timeout=120)
     elapsed = (time.perf_counter() - started) * 1000

@@ -38,7 +38,12 @@ BAD: list[tuple[str | None, bytes, int, str]] = [
     ("application/json", b'{"text": ', 400, "malformed_request"),
     ("application/json", b"[" * 5_000 + b"]" * 5_000, 400, "malformed_request"),
     ("application/json", b'{"text": "\xd9\x82\xff"}', 400, "malformed_request"),
-    ("application/json", json.dumps({"text": ARTICLE, "options": {"tone": 1}}).encode(), 422, "invalid_input"),
+    (
+        "application/json",
+        json.dumps({"text": ARTICLE, "options": {"tone": 1}}).encode(),
+        422,
+        "invalid_input",
+    ),
     ("application/json", b'{"text": 5}', 422, "invalid_input"),
     ("text/plain", b"hello", 415, "unsupported_media_type"),
     ("application/json", json.dumps({"text": "ا" * 100_001}).encode(), 413, "too_large"),
@@ -64,10 +69,21 @@ def run_client(plan: list[dict[str, Any]], tmp: Path, url: str, concurrency: int
     plan_path, out_path = tmp / "plan.json", tmp / "out.json"
     plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-m", "tests.reliability.loadclient", str(plan_path), str(out_path),
-         "--url", url, "--concurrency", str(concurrency)],
-        cwd=ROOT, check=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.reliability.loadclient",
+            str(plan_path),
+            str(out_path),
+            "--url",
+            url,
+            "--concurrency",
+            str(concurrency),
+        ],
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
     return dict(json.loads(out_path.read_text(encoding="utf-8")))
 
 
@@ -95,24 +111,55 @@ def test_thousand_mixed_requests_nothing_lost_nothing_mixed_up(
 
     def add(kind: str, method: str, path: str, ctype: str | None, body: bytes, **want: Any) -> None:
         i = len(plan)
-        text = body.decode("utf-8", errors="strict") if _is_utf8(body) else "b64:" + base64.b64encode(body).decode()
+        text = (
+            body.decode("utf-8", errors="strict")
+            if _is_utf8(body)
+            else "b64:" + base64.b64encode(body).decode()
+        )
         plan.append({"i": i, "kind": kind, "method": method, "path": path, "ctype": ctype, "body": text})
         expect[i] = {"kind": kind, **want}
 
     for n in range(MIX["hit"]):
         k = n % len(known)
         body = json.dumps({"text": known[k], "ref": f"hit-{n}"}, ensure_ascii=False).encode()
-        add("hit", "POST", "/v1/digests", "application/json", body, status=200, ref=f"hit-{n}",
-            id=known_ids[k], cached=True)  # fmt: skip
+        add(
+            "hit",
+            "POST",
+            "/v1/digests",
+            "application/json",
+            body,
+            status=200,
+            ref=f"hit-{n}",
+            id=known_ids[k],
+            cached=True,
+        )
     for n in range(MIX["hit_get"]):
         k = n % len(known)
-        add("hit_get", "GET", f"/v1/digests/{known_ids[k]}", None, b"", status=200, id=known_ids[k], cached=True)
+        add(
+            "hit_get",
+            "GET",
+            f"/v1/digests/{known_ids[k]}",
+            None,
+            b"",
+            status=200,
+            id=known_ids[k],
+            cached=True,
+        )
     for n in range(MIX["miss"]):
         a, b = pairs[n]
         text = article([sentences[a], sentences[b], f"وقال المتحدث في البيان رقم {n + 1} إن العمل مستمر."])
         body = json.dumps({"text": text, "ref": f"miss-{n}"}, ensure_ascii=False).encode()
-        add("miss", "POST", "/v1/digests", "application/json", body, status=200, ref=f"miss-{n}", cached=False,
-            first=normalize(sentences[a]))  # fmt: skip
+        add(
+            "miss",
+            "POST",
+            "/v1/digests",
+            "application/json",
+            body,
+            status=200,
+            ref=f"miss-{n}",
+            cached=False,
+            first=normalize(sentences[a]),
+        )
     for n in range(MIX["bad"]):
         if n % 4 == 3:
             method, path, status, code = BAD_ROUTES[n % len(BAD_ROUTES)]
@@ -139,7 +186,9 @@ def test_thousand_mixed_requests_nothing_lost_nothing_mixed_up(
     for a in answers:
         want = expect[a["i"]]
         if a["status"] != want["status"] or a.get("code") != want.get("code"):
-            wrong.append(f"{a['i']} {want['kind']}: {a['status']} {a.get('code')} != {want['status']} {want.get('code')}")
+            wrong.append(
+                f"{a['i']} {want['kind']}: {a['status']} {a.get('code')} != {want['status']} {want.get('code')}"  # noqa: E501
+            )
         for key in ("ref", "id", "cached"):
             if key in want and a.get(key) != want[key]:
                 wrong.append(f"{a['i']} {want['kind']}: {key} {a.get(key)!r} != {want[key]!r}")
@@ -192,10 +241,15 @@ def test_twenty_concurrent_identical_new_articles_are_computed_once(
     sentences = seed_sentences(24)
     text = article([sentences[20], sentences[7], "وأكد الوزير أن القرار نهائي ولن يتغير هذا العام."])
     plan = [
-        {"i": n, "method": "POST", "path": "/v1/digests", "ctype": "application/json",
-         "body": json.dumps({"text": text, "ref": f"same-{n}"}, ensure_ascii=False)}
+        {
+            "i": n,
+            "method": "POST",
+            "path": "/v1/digests",
+            "ctype": "application/json",
+            "body": json.dumps({"text": text, "ref": f"same-{n}"}, ensure_ascii=False),
+        }
         for n in range(20)
-    ]  # fmt: skip
+    ]
     misses_before = count_metric(served.log, "CacheMisses")
     outcome = run_client(plan, tmp_path, served.url, 20)
     answers = outcome["answers"]

@@ -252,7 +252,7 @@ def make_server(app: App, host: str, port: int) -> ThreadingHTTPServer:
     handler_class = type("BoundRequestHandler", (RequestHandler,), {"app": app})
     # socketserver's default listen backlog is 5: a burst of 20 connections got some of them reset.
     server_class = type("BacklogHTTPServer", (ThreadingHTTPServer,), {"request_queue_size": 128})
-    server = server_class((host, port), handler_class)
+    server: ThreadingHTTPServer = server_class((host, port), handler_class)
     server.daemon_threads = True
     return server
 

@@ -29,7 +29,10 @@ class Settings(BaseModel):
     model_dir: Path = Field(Path(".models/real"), description="Directory holding the models of the manifest.")
     models: Literal["real", "tiny", "twin"] = Field("real", description="Which model set `make run` uses.")
     backend: Backend = Field("auto", description="auto = ctranslate2 when converted models exist.")
-    threads: int = Field(0, ge=0, description="Intra-op threads for the models; 0 = one per core.")
+    threads: int = Field(0, ge=0, description="Threads for the models; 0 = one per core.")
+    inter_threads: int = Field(
+        0, ge=0, description="Translation batches decoded in parallel (ctranslate2); 0 = one per thread."
+    )
     batch_size: int = Field(16, ge=1, le=256, description="Sentences per translation batch.")
     beam_size: int = Field(4, ge=1, le=8, description="Default beam size.")
     summary: SummaryMode = Field("extractive", description="Default summary mode.")

@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tarjama.nlp.base import TranslateOptions
 from tarjama.nlp.translate import BaseTranslator, Decoded, MarianVocab, read_json, resolve_threads
 
 
-def load_ct2(path: Path, threads: int) -> Any:
+def load_ct2(path: Path, threads: int, inter_threads: int = 1) -> Any:
+    """`inter_threads` workers (batches decoded in parallel, weights shared), each on `threads` threads."""
     import ctranslate2
 
     return ctranslate2.Translator(
@@ -20,7 +22,7 @@ def load_ct2(path: Path, threads: int) -> Any:
         device="cpu",
         compute_type="default",
         intra_threads=resolve_threads(threads),
-        inter_threads=1,
+        inter_threads=max(1, inter_threads),
     )
 
 
@@ -34,13 +36,15 @@ class Ct2Translator(BaseTranslator):
         *,
         quantization: str,
         threads: int = 0,
+        inter_threads: int = 1,
         source_prefix: str = "",
         target_lang: str = "en",
     ) -> None:
         super().__init__(hf_dir, source_prefix=source_prefix, target_lang=target_lang)
         self.quantization = quantization
         self.vocab = MarianVocab(hf_dir)
-        self.model = load_ct2(ct2_dir, threads)
+        self.parallel_batches = max(1, inter_threads)
+        self.model = load_ct2(ct2_dir, threads, self.parallel_batches)
 
     def tokenize(self, text: str) -> list[str]:
         return self.vocab.tokenize(text, self.source_prefix)
@@ -48,18 +52,20 @@ class Ct2Translator(BaseTranslator):
     def detokenize(self, tokens: Sequence[str]) -> str:
         return self.vocab.detokenize(tokens)
 
-    def _decode(
-        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
-    ) -> list[Decoded]:
-        results = self.model.translate_batch(
-            batch,
-            beam_size=beam_size,
-            max_batch_size=len(batch),
-            max_decoding_length=max_new_tokens,
-            no_repeat_ngram_size=no_repeat_ngram_size,
-            length_penalty=1.0,
-            return_scores=True,
-        )
+    def _options(
+        self, *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int, min_new_tokens: int
+    ) -> dict[str, Any]:
+        return {
+            "beam_size": beam_size,
+            "max_decoding_length": max_new_tokens,
+            "min_decoding_length": max(1, min_new_tokens),  # CTranslate2's own default is 1
+            "no_repeat_ngram_size": no_repeat_ngram_size,
+            "length_penalty": 1.0,
+            "return_scores": True,
+        }
+
+    @staticmethod
+    def _hypotheses(results: Sequence[Any], max_new_tokens: int) -> list[Decoded]:
         out: list[Decoded] = []
         for result in results:
             tokens = list(result.hypotheses[0])
@@ -67,6 +73,65 @@ class Ct2Translator(BaseTranslator):
             finished = len(tokens) < max_new_tokens
             score = float(result.scores[0]) if result.scores else None
             out.append(Decoded(tokens=tokens, finished=finished, score=score))
+        return out
+
+    def _decode(
+        self,
+        batch: list[list[str]],
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+        min_new_tokens: int = 0,
+    ) -> list[Decoded]:
+        results = self.model.translate_batch(
+            batch,
+            max_batch_size=len(batch),
+            **self._options(
+                beam_size=beam_size,
+                max_new_tokens=max_new_tokens,
+                no_repeat_ngram_size=no_repeat_ngram_size,
+                min_new_tokens=min_new_tokens,
+            ),
+        )
+        return self._hypotheses(results, max_new_tokens)
+
+    def _decode_all(
+        self, batches: list[list[list[str]]], options: TranslateOptions, ngram: int
+    ) -> list[list[Decoded]]:
+        """All batches submitted at once: CTranslate2's `inter_threads` workers decode them in parallel.
+
+        Each batch is exactly the batch the sequential path would decode (same sentences, same lengths),
+        so the output is the same; a batch that fails is redone through `_decode_safely`.
+        """
+        if self.parallel_batches <= 1 or len(batches) <= 1:
+            return super()._decode_all(batches, options, ngram)
+        pending: list[tuple[list[Any] | None, int]] = []
+        for batch in batches:
+            least, most = self.decode_lengths(batch, options)
+            try:
+                futures = self.model.translate_batch(
+                    batch,
+                    max_batch_size=len(batch),
+                    asynchronous=True,
+                    **self._options(
+                        beam_size=options.beam_size,
+                        max_new_tokens=most,
+                        no_repeat_ngram_size=ngram,
+                        min_new_tokens=least,
+                    ),
+                )
+            except (RuntimeError, ValueError, IndexError):
+                futures = None
+            pending.append((futures, most))
+        out: list[list[Decoded]] = []
+        for batch, (futures, most) in zip(batches, pending, strict=True):
+            try:
+                if futures is None:
+                    raise RuntimeError("submission failed")
+                out.append(self._hypotheses([f.result() for f in futures], most))
+            except (RuntimeError, ValueError, IndexError):
+                out.append(self._decode_safely(batch, options, ngram))
         return out
 
 
@@ -81,22 +146,27 @@ class Ct2Summarizer:
         self.tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
         self.generation = read_json(hf_dir / "generation_config.json")
         self.max_positions = int(read_json(hf_dir / "config.json").get("max_position_embeddings", 1024))
-        self.model = load_ct2(ct2_dir, threads)
+        # one article at a time: a single worker with every thread (inter_threads would leave cores idle)
+        self.model = load_ct2(ct2_dir, threads, 1)
 
     def summarize(self, text: str, max_sentences: int) -> str:
-        from tarjama.nlp.summarize import first_sentences
+        from tarjama.nlp.summarize import first_sentences, summary_token_limits
 
         ids = self.tokenizer(text, truncation=True, max_length=self.max_positions)["input_ids"]
         source = self.tokenizer.convert_ids_to_tokens(ids)
         gen = self.generation
+        least, most = summary_token_limits(
+            max_sentences, int(gen.get("min_length", 0)), int(gen.get("max_length", 142))
+        )
         result = self.model.translate_batch(
             [source],
             beam_size=int(gen.get("num_beams", 4)),
-            max_decoding_length=int(gen.get("max_length", 142)),
-            min_decoding_length=int(gen.get("min_length", 0)),
+            max_decoding_length=most,
+            min_decoding_length=max(1, least),
             no_repeat_ngram_size=int(gen.get("no_repeat_ngram_size", 0)),
             length_penalty=float(gen.get("length_penalty", 1.0)),
         )[0]
-        tokens = [t for t in result.hypotheses[0] if t not in self.tokenizer.all_special_tokens]
+        hypothesis = list(result.hypotheses[0])
+        tokens = [t for t in hypothesis if t not in self.tokenizer.all_special_tokens]
         summary = self.tokenizer.convert_tokens_to_string(tokens)
-        return first_sentences(str(summary), max_sentences)
+        return first_sentences(str(summary), max_sentences, cut=len(hypothesis) >= most)

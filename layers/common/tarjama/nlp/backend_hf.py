@@ -52,7 +52,13 @@ class HfTranslator(BaseTranslator):
         return str(self.tokenizer.spm_target.decode_pieces(pieces)).replace("▁", " ").strip()
 
     def _decode(
-        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
+        self,
+        batch: list[list[str]],
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+        min_new_tokens: int = 0,
     ) -> list[Decoded]:
         import torch
 
@@ -70,7 +76,7 @@ class HfTranslator(BaseTranslator):
                 num_beams=beam_size,
                 do_sample=False,
                 max_length=max_new_tokens + 1,  # the decoder start token counts
-                min_length=0,
+                min_length=min_new_tokens + 1 if min_new_tokens else 0,
                 no_repeat_ngram_size=no_repeat_ngram_size,
                 length_penalty=1.0,
                 early_stopping=True,
@@ -114,10 +120,16 @@ class HfSummarizer:
     def summarize(self, text: str, max_sentences: int) -> str:
         import torch
 
-        from tarjama.nlp.summarize import first_sentences
+        from tarjama.nlp.summarize import first_sentences, summary_token_limits
 
+        gen = self.model.generation_config
+        least, most = summary_token_limits(
+            max_sentences, int(gen.min_length or 0), int(gen.max_length or 142)
+        )
         inputs = self.tokenizer(text, truncation=True, max_length=self.max_positions, return_tensors="pt")
         with torch.inference_mode():
-            out = self.model.generate(**inputs)
+            # the model's own beam, penalties and n-gram blocking; lengths follow the requested sentences
+            # (max_length counts the decoder start token, as in the snapshot's generation config)
+            out = self.model.generate(**inputs, max_length=most + 1, min_length=least + 1 if least else 0)
         summary = self.tokenizer.decode(out[0], skip_special_tokens=True)
-        return first_sentences(str(summary), max_sentences)
+        return first_sentences(str(summary), max_sentences, cut=int(out.shape[1]) >= most + 1)

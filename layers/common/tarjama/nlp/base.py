@@ -32,6 +32,10 @@ class TranslateOptions:
     retry_no_repeat_ngram_size: int = 3
     # `low_score` when the mean log-probability per output token falls below this
     low_score_threshold: float = -2.0
+    # Benchmarks only (shape twins with random weights): every batch decodes exactly
+    # round(forced_output_ratio x its longest source) tokens, so the work depends on the input alone. None
+    # (always, in the service) = decode until EOS.
+    forced_output_ratio: float | None = None
 
 
 @dataclass

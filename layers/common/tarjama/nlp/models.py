@@ -120,6 +120,8 @@ class ModelProvider:
         backend = self.backend_for(name)
         hf = hf_path(self.model_dir, name)
         threads = self.settings.threads or default_threads()
+        # ctranslate2 translators: `inter` batches decoded in parallel, sharing the thread budget
+        inter = max(1, min(self.settings.inter_threads or threads, threads))
         if not (hf / "config.json").is_file():
             raise ModelMissingError(
                 f"Model '{name}' has no transformers files in {hf}. {HOW_TO_GET}", details={"model": name}
@@ -143,7 +145,8 @@ class ModelProvider:
                     hf,
                     ct2,
                     quantization=meta.quantization,
-                    threads=threads,
+                    threads=max(1, threads // inter),
+                    inter_threads=inter,
                     source_prefix=spec.source_prefix,
                     target_lang=spec.target_lang,
                 )

@@ -101,15 +101,34 @@ _STOP = frozenset(
     }
 )
 MIN_WORDS = 4
+# The summarizer's decoding budget follows the requested length: a news summary sentence is ~20-25
+# words, ~30 BPE tokens. Decoding to the model's own maximum (142 for distilbart-cnn) for a 3-sentence
+# summary spends most of the summarizer's time on text `first_sentences` throws away.
+SUMMARY_TOKENS_PER_SENTENCE = 30
+_END_PUNCT = (".", "!", "?", '"', "'", ")", "\u201d")
 
 
-def first_sentences(text: str, count: int) -> str:
+def summary_token_limits(max_sentences: int, model_min: int, model_max: int) -> tuple[int, int]:
+    """(min, max) new tokens for a summary of `max_sentences`: 30 a sentence, within the model's own max.
+
+    The model's minimum (56 for distilbart-cnn) is kept up to half the budget, so a 1-sentence request is
+    not forced into three sentences' worth of tokens.
+    """
+    most = max(1, min(model_max, SUMMARY_TOKENS_PER_SENTENCE * max(1, max_sentences)))
+    return max(0, min(model_min, most // 2)), most
+
+
+def first_sentences(text: str, count: int, *, cut: bool = False) -> str:
     """The first `count` sentences of an English text (the summarizer may write more than asked).
 
     Control characters are dropped: byte-level BPE can emit them, and they have no place in a summary.
+    `cut`: the decoder stopped at its token budget, so an unfinished last sentence is dropped (when
+    there is another to keep).
     """
     text = _CONTROL.sub(" ", text)
     parts = [" ".join(p.split()) for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if cut and len(parts) > 1 and not parts[-1].endswith(_END_PUNCT):
+        parts = parts[:-1]
     return " ".join(parts[:count])
 
 

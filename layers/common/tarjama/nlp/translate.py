@@ -94,6 +94,9 @@ class BaseTranslator(ABC):
 
     backend: str
     quantization: str
+    # batches the runtime decodes at the same time (CTranslate2 inter_threads); with more than one, an
+    # article's sentences are spread over that many length-sorted batches so every worker has one
+    parallel_batches: int = 1
 
     def __init__(self, hf_dir: Path, *, source_prefix: str = "", target_lang: str = "en") -> None:
         config = read_json(hf_dir / "config.json")
@@ -121,13 +124,31 @@ class BaseTranslator(ABC):
 
     @abstractmethod
     def _decode(
-        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
+        self,
+        batch: list[list[str]],
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+        min_new_tokens: int = 0,
     ) -> list[Decoded]:
         """One batch of source pieces (each ending in EOS) to one hypothesis each, in order."""
 
     def max_new_tokens(self, source_tokens: int, options: TranslateOptions) -> int:
         wanted = math.ceil(options.max_length_a * source_tokens + options.max_length_b)
         return max(1, min(wanted, self.max_output))
+
+    def decode_lengths(self, batch: list[list[str]], options: TranslateOptions) -> tuple[int, int]:
+        """(min, max) new tokens of one batch: from its longest source, or forced (benchmarks only).
+
+        Forcing is per batch, as a real batch runs until its longest output ends: sorted batches keep the
+        overshoot over each sentence's own length small, and the benchmark reports it.
+        """
+        longest = max(len(s) for s in batch)
+        if options.forced_output_ratio is not None:
+            forced = max(1, min(round(options.forced_output_ratio * longest), self.max_output))
+            return forced, forced
+        return 0, self.max_new_tokens(longest, options)
 
     def translate(self, sentences: Sequence[str], options: TranslateOptions) -> list[Translation]:
         results: list[Translation | None] = [None] * len(sentences)
@@ -183,24 +204,33 @@ class BaseTranslator(ABC):
         order = sorted(sources, key=lambda i: (-len(sources[i]), i))
         out: dict[int, Decoded] = {}
         size = max(1, options.batch_size)
-        for start in range(0, len(order), size):
-            chunk = order[start : start + size]
-            out.update(
-                zip(chunk, self._decode_safely([sources[i] for i in chunk], options, ngram), strict=True)
-            )
+        if self.parallel_batches > 1 and order:  # one batch per worker rather than one idle worker
+            size = max(1, min(size, math.ceil(len(order) / self.parallel_batches)))
+        chunks = [order[start : start + size] for start in range(0, len(order), size)]
+        batches = [[sources[i] for i in chunk] for chunk in chunks]
+        for chunk, decoded in zip(chunks, self._decode_all(batches, options, ngram), strict=True):
+            out.update(zip(chunk, decoded, strict=True))
         return out
+
+    def _decode_all(
+        self, batches: list[list[list[str]]], options: TranslateOptions, ngram: int
+    ) -> list[list[Decoded]]:
+        """Every batch, in order; a backend that runs batches in parallel overrides this."""
+        return [self._decode_safely(batch, options, ngram) for batch in batches]
 
     def _decode_safely(self, batch: list[list[str]], options: TranslateOptions, ngram: int) -> list[Decoded]:
         """A failing batch is retried sentence by sentence; a sentence that still fails is marked, not raised.
 
         One bad sentence (a runtime error in the decoder) must not cost the whole article.
         """
+        least, most = self.decode_lengths(batch, options)
         try:
             return self._decode(
                 batch,
                 beam_size=options.beam_size,
-                max_new_tokens=self.max_new_tokens(max(len(s) for s in batch), options),
+                max_new_tokens=most,
                 no_repeat_ngram_size=ngram,
+                min_new_tokens=least,
             )
         except (RuntimeError, ValueError, IndexError) as exc:
             logger.warning("decode failed", extra={"batch": len(batch), "error": type(exc).__name__})

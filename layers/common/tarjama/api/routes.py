@@ -551,13 +551,14 @@ def handle(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     route = _route_key(event) if isinstance(event, Mapping) else "?"
     try:
         method = str(event.get("httpMethod") or "").upper()
+        refused: dict[str, Any] | None = None
         if (method, str(event.get("path") or "")) in BODY_ROUTES:
             try:
                 event = screen_body(event, get_settings().max_body_bytes)
-            except TarjamaError as exc:
+            except TarjamaError as exc:  # still logged and measured below, like every other answer
                 emit_metric("Errors", dimensions={"code": exc.code})
-                return _as_lambda(error_response(exc), event)
-        response = app.resolve(dict(event), context)
+                refused = _as_lambda(error_response(exc), event)
+        response = refused if refused is not None else app.resolve(dict(event), context)
     except Exception as exc:  # the resolver itself failed: still one JSON error, never a trace
         internal = _internal(exc)
         emit_metric("Errors", dimensions={"code": internal.code})

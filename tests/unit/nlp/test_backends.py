@@ -164,3 +164,18 @@ def test_a_decoder_failure_marks_only_its_sentence(tiny_model_dir: Path) -> None
     out = model.translate([too_long, "حظر التجوال", "في بغداد"], GREEDY)
     assert (out[0].text, out[0].flags) == ("", [FLAG_MODEL_ERROR])
     assert all(t.text and FLAG_MODEL_ERROR not in t.flags for t in out[1:])
+
+
+def test_a_decoder_failing_on_every_sentence_is_a_model_error(tiny_model_dir: Path) -> None:
+    """The same real fault on every sentence: the model is broken, not a sentence, so the article fails
+    with `model_error` instead of coming back as empty translations."""
+    from tarjama.errors import ModelError
+    from tarjama.nlp.backend_ct2 import Ct2Translator
+
+    root = tiny_model_dir / "ar-en"
+    model = Ct2Translator(root / "hf", root / "ct2-float32", quantization="float32", threads=1)
+    model.max_positions = 1000  # lie about the position table
+    too_long = " ".join(["حظر التجوال في بغداد"] * 60)
+    with pytest.raises(ModelError) as info:
+        model.translate([too_long, too_long + " اليوم"], GREEDY)
+    assert info.value.code == "model_error" and info.value.details == {"sentences": 2}

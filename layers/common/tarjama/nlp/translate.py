@@ -23,6 +23,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from tarjama.errors import ModelError
 from tarjama.nlp.base import (
     FLAG_ARABIC_LEFT,
     FLAG_LOW_SCORE,
@@ -171,6 +172,13 @@ class BaseTranslator(ABC):
                 {i: sources[i] for i in repeated}, options, options.retry_no_repeat_ngram_size
             )
             decoded.update(retried)
+        if decoded and all(out.failed for out in decoded.values()):
+            # Not one sentence went through: the model itself is broken, not a sentence. Say so instead of
+            # returning an article of empty translations.
+            raise ModelError(
+                f"The {self.target_lang} translation model failed on every sentence.",
+                details={"sentences": len(decoded)},
+            )
         for i, out in decoded.items():
             if out.failed:
                 results[i] = Translation(source=sentences[i], text="", flags=[FLAG_MODEL_ERROR])
@@ -232,7 +240,7 @@ class BaseTranslator(ABC):
                 no_repeat_ngram_size=ngram,
                 min_new_tokens=least,
             )
-        except (RuntimeError, ValueError, IndexError) as exc:
+        except Exception as exc:  # any failure of the decoder: isolate it to the sentence that causes it
             logger.warning("decode failed", extra={"batch": len(batch), "error": type(exc).__name__})
             if len(batch) > 1:
                 return [d for item in batch for d in self._decode_safely([item], options, ngram)]

@@ -108,7 +108,8 @@ def test_dynamodb_down(
     assert all(json.loads(a[2])["cached"] is False for a in answers)
     hit_id = json.loads(answers[0][2])["id"]
     status, _, data = api.request("GET", f"/v1/digests/{hit_id}")
-    assert status == 404 and json.loads(data)["error"]["code"] == "not_found"  # nothing was stored
+    # The store cannot say whether the id exists: a retryable 503, not a misleading 404.
+    assert status == 503 and json.loads(data)["error"]["code"] == "store_unavailable"
     degraded = metric_counts["CacheDegraded"] - before
     assert degraded >= 4
     recorder.record(
@@ -116,7 +117,7 @@ def test_dynamodb_down(
         "DynamoDB down (connection refused) under the API handler",
         requests=5,
         answered_200=4,
-        get_by_id="404 not_found (nothing stored)",
+        get_by_id="503 store_unavailable (the store cannot tell; retry)",
         cache_degraded=degraded,
     )
 

@@ -48,7 +48,9 @@ class ModelPort(Protocol):
 
 
 class ResultCachePort(Protocol):
-    def get(self, key: str) -> DigestResult | None: ...
+    def get(self, key: str, *, strict: bool = False) -> DigestResult | None:
+        """None on a miss; with `strict`, a store outage raises `StoreUnavailableError` instead."""
+        ...
 
     def put(self, result: DigestResult) -> None: ...
 

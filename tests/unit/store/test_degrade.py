@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
+from tarjama.errors import StoreUnavailableError
 from tarjama.observability import metric_counts
 from tarjama.store.clients import store_config
 from tarjama.store.degrade import Degrader, classify
@@ -113,6 +114,19 @@ def test_unreachable_endpoint_degrades(closed_endpoint: str, aws_endpoint: str) 
     assert memory.lookup(["s_1"]) == {}
     memory.store({"s_1": ("one", [])})
     assert _degraded() >= before + 2
+
+
+def test_strict_reads_report_an_outage_not_a_miss(closed_endpoint: str, aws_endpoint: str) -> None:
+    """A reader with nothing to fall back on (GET by id) must not mistake an outage for an unknown id."""
+    client = boto3.client(
+        "dynamodb", endpoint_url=closed_endpoint, config=store_config(max_attempts=1, connect_timeout=0.5)
+    )
+    cache = ResultCache(client, "no-table")
+    with pytest.raises(StoreUnavailableError):
+        cache.get("a_s", strict=True)
+    with pytest.raises(StoreUnavailableError):  # the breaker is open now: still an outage, not a miss
+        cache.get("a_s", strict=True)
+    assert cache.get("a_s") is None  # the digest path still degrades quietly
 
 
 def test_missing_table_degrades_too(dynamodb: Any) -> None:

@@ -290,7 +290,7 @@ def get_digest(digest_id: str) -> Response[str]:
         digest_id = view.result_ids[0]
     if jobs.is_result_id(digest_id):
         cache = get_digester().ports.cache
-        result = cache.get(digest_id) if cache is not None else None
+        result = cache.get(digest_id, strict=True) if cache is not None else None
         if result is not None:
             emit_metric("CacheHits")
             result.cached = True

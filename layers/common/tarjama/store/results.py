@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tarjama.errors import InProgressError
+from tarjama.errors import InProgressError, StoreUnavailableError
 from tarjama.observability import get_logger
 from tarjama.result import DigestResult
 from tarjama.store.clients import DynamoDBClient, S3Client
@@ -85,9 +85,15 @@ class ResultCache:
 
     # get / put -----------------------------------------------------------------------------------
 
-    def get(self, key: str, *, consistent: bool = False) -> DigestResult | None:
-        """The result stored under `key`, or None (absent, expired, unreadable or the store is down)."""
+    def get(self, key: str, *, consistent: bool = False, strict: bool = False) -> DigestResult | None:
+        """The result stored under `key`, or None (absent, expired, unreadable or the store is down).
+
+        `strict` is for readers that have nothing to fall back on (`GET /v1/digests/{id}`): there a store
+        outage raises `StoreUnavailableError` (503, retry) rather than looking like "unknown id" (404).
+        """
         if not self.degrader.available(COMPONENT, "get"):
+            if strict:
+                raise StoreUnavailableError("The result store is unavailable; retry shortly.")
             return None
         try:
             response = self.dynamodb.get_item(
@@ -102,6 +108,8 @@ class ResultCache:
             return self._read_body(key, item)
         except STORE_ERRORS as exc:
             self.degrader.failed(COMPONENT, "get", exc, id=key)
+            if strict:
+                raise StoreUnavailableError("The result store is unavailable; retry shortly.") from exc
             return None
 
     def _read_body(self, key: str, item: dict[str, Any]) -> DigestResult | None:

@@ -1,4 +1,4 @@
-"""Worker Lambda: SQS batches -> digests -> results (ReportBatchItemFailures). Thin: see tarjama.bulk.worker."""
+"""Worker Lambda: SQS batches -> digests -> results (partial batch failures). See tarjama.bulk.worker."""
 
 from __future__ import annotations
 

@@ -20,9 +20,14 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from benchmarks.common import (  # noqa: E402
+    AR_PIECES_PER_WORD,
+    BACK_RATIO,
+    EN_PIECES_PER_WORD,
     MAX_SENTENCE_TOKENS,
+    OUTPUT_RATIO,
     TwinSummarizer,
     TwinTranslator,
+    article_sentences,
     peak_rss_mb,
     seed_files,
     seed_sentences,
@@ -174,7 +179,7 @@ class _WriteFirstCache:
         self.reading = False
         self.items: dict[str, Any] = {}
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, *, strict: bool = False) -> Any:
         return self.items.get(key) if self.reading else None
 
     def put(self, result: Any) -> None:
@@ -185,56 +190,102 @@ class _WriteFirstCache:
         yield None
 
 
-def _provider(settings: Any, ratio: float) -> Any:
+def _provider(settings: Any, args: dict[str, Any]) -> Any:
+    """The real provider; translators force their output lengths per batch, the summarizer its budget.
+
+    `tokenization`: "assumed" cuts sources to the assumed real pieces per word (common.py), "twin" keeps
+    the twin's own tokenizer (2.1 pieces per Arabic word: pessimistic).
+    """
     from tarjama.nlp.models import ModelProvider
 
-    class TwinProvider(ModelProvider):
-        """The real provider; its models decode forced lengths (see common.TwinTranslator)."""
+    assumed = args.get("tokenization", "assumed") == "assumed"
+    ratio = float(args.get("ratio", OUTPUT_RATIO))
+    back_ratio = float(args.get("back_ratio", BACK_RATIO))
+    summary_beam = args.get("summary_beam")
 
+    class TwinProvider(ModelProvider):
         def _get(self, role: str) -> Any:
             model = super()._get(role)
+            if isinstance(model, TwinTranslator | TwinSummarizer):
+                return model
             if role == "summarizer":
-                return model if isinstance(model, TwinSummarizer) else TwinSummarizer(model)
-            return model if isinstance(model, TwinTranslator) else TwinTranslator(model, ratio)
+                if summary_beam and hasattr(model, "generation"):
+                    model.generation = {**model.generation, "num_beams": int(summary_beam)}
+                translator = self._get("translation")
+                wrapped: Any = TwinSummarizer(model, lambda: int(translator.last_ideal))
+            elif role == "back_translation":
+                wrapped = TwinTranslator(model, back_ratio, EN_PIECES_PER_WORD if assumed else None)
+            else:
+                wrapped = TwinTranslator(model, ratio, AR_PIECES_PER_WORD if assumed else None)
+            self._loaded[role] = wrapped
+            return wrapped
 
     return TwinProvider(settings)
 
 
+def _compute_type(model: Any) -> str | None:
+    inner = getattr(model, "model", None)
+    inner = getattr(inner, "_inner", inner)  # ForcedLength
+    value = getattr(inner, "compute_type", None)
+    return str(value) if value is not None else None
+
+
 def end_to_end(args: dict[str, Any]) -> dict[str, Any]:
-    """Every seed article through the Digester (cache off), warm, in one summary mode."""
+    """Every seed article through the real Digester (cache off), warm, in one summary mode."""
     from tarjama.config import Settings
     from tarjama.pipeline import Digester, Ports
     from tarjama.result import DigestOptions
 
+    extra = {"inter_threads": args["inter_threads"]} if args.get("inter_threads") is not None else {}
     settings = Settings(
         model_dir=Path(args["model_dir"]),
         models="twin",
         backend=args["backend"],
         threads=args["threads"],
         batch_size=args["batch_size"],
+        **extra,
     )
     cache = _WriteFirstCache()
-    digester = Digester(settings, Ports(models=_provider(settings, args["ratio"]), cache=cache))
+    provider = _provider(settings, args)
+    digester = Digester(settings, Ports(models=provider, cache=cache))
     options = DigestOptions(summary=args["summary"], beam_size=args["beam"])
     files = seed_files()[: args.get("articles") or None]
     started = time.perf_counter()
-    digester.digest(files[0].read_text("utf-8"), options=options)  # loads the models
+    # warm-up (loads the models, first-call allocations) on the last seed article's opening paragraphs
+    opening = "\n".join(seed_files()[-1].read_text("utf-8").splitlines()[:6])
+    digester.digest(opening, options=options)
     warmup_s = time.perf_counter() - started
+
+    def counts() -> dict[str, dict[str, int]]:
+        return {
+            role: dict(model.counts)
+            for role, model in provider._loaded.items()
+            if isinstance(model, TwinTranslator | TwinSummarizer)
+        }
+
     articles: list[dict[str, Any]] = []
     for path in files:
         raw = path.read_text("utf-8")
+        before = counts()
         started = time.perf_counter()
         result = digester.digest(raw, options=options)
         seconds = time.perf_counter() - started
+        after = counts()
+        delta = {
+            role: {k: v - before.get(role, {}).get(k, 0) for k, v in c.items()} for role, c in after.items()
+        }
         source_chars = len(result.source.title) + sum(len(p) for p in result.source.paragraphs)
+        words = len(result.source.title.split()) + sum(len(p.split()) for p in result.source.paragraphs)
         articles.append(
             {
                 "file": path.name,
                 "seconds": round(seconds, 3),
                 "timings_ms": result.timings_ms,
                 "sentences": result.usage.sentences,
+                "words": words,
                 "tokens_in": result.usage.tokens_in,
                 "tokens_out": result.usage.tokens_out,
+                "decoded": delta,
                 "raw_chars": len(raw),
                 "clean_chars": source_chars,
                 "summary_method": result.summary.method if result.summary else None,
@@ -247,15 +298,105 @@ def end_to_end(args: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         assert digester.digest(raw, options=options).cached
         hits.append(time.perf_counter() - started)
+    loaded = provider._loaded
     return {
         "summary": args["summary"],
+        "tokenization": args.get("tokenization", "assumed"),
         "cache_hit_mean_s": round(sum(hits) / len(hits), 4),
         "backend": args["backend"],
         "threads": args["threads"],
+        "inter_threads": getattr(loaded.get("translation"), "parallel_batches", None),
         "batch_size": args["batch_size"],
+        "beam": args["beam"],
+        "compute_types": {role: _compute_type(m) for role, m in loaded.items()},
+        "summary_generation": dict(getattr(loaded.get("summarizer"), "generation", {}) or {}),
+        "torch_imported": "torch" in sys.modules,
         "first_article_with_load_s": round(warmup_s, 3),
         "articles": articles,
         "mean_s": round(sum(a["seconds"] for a in articles) / len(articles), 3),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# ------------------------------------------------------------------------------------------- threading
+
+
+def thread_settings(args: dict[str, Any]) -> dict[str, Any]:
+    """Intra- vs inter-op threads side by side, in one process, alternating, on whole articles.
+
+    Each configuration is the production `Ct2Translator` (ar-en twin, int8) given one seed article per
+    `translate` call (forced lengths, assumed tokenization); repeated `reps` times in turn, the median kept.
+    Output of every configuration is compared token for token with the first one's.
+    """
+    from dataclasses import replace
+    from statistics import median
+
+    from tarjama.nlp.backend_ct2 import Ct2Translator
+    from tarjama.nlp.base import TranslateOptions
+    from tarjama.nlp.manifest import ct2_path, read_meta
+
+    model_dir = Path(args["model_dir"])
+    meta = read_meta(model_dir, "ar-en")
+    ct2 = ct2_path(model_dir, meta)
+    assert ct2 is not None
+    threads = int(args["threads"])
+    configs: dict[str, tuple[int, int]] = {
+        f"intra_{threads}_inter_1": (threads, 1),
+        f"intra_1_inter_{threads}": (1, threads),
+        "intra_1_inter_1": (1, 1),
+    }
+    models: dict[str, Any] = {}
+    for name, (intra, inter) in configs.items():
+        model = Ct2Translator(
+            model_dir / "ar-en" / "hf",
+            ct2,
+            quantization=meta.quantization,
+            threads=intra,
+            inter_threads=inter,
+        )
+        models[name] = TwinTranslator(model, OUTPUT_RATIO, AR_PIECES_PER_WORD)
+    first = next(iter(models.values()))
+    articles = article_sentences(first.tokenize)[: args.get("articles") or None]
+    options = TranslateOptions(beam_size=int(args.get("beam", 4)), batch_size=int(args["batch_size"]))
+    for model in models.values():  # warm-up
+        model.translate(articles[0][:2], options)
+    times: dict[str, list[float]] = {name: [] for name in models}
+    forced: dict[str, int] = {}
+    ideal = 0
+    for _ in range(int(args.get("reps", 3))):
+        for name, model in models.items():
+            before, before_ideal = model.counts["forced"], model.counts["ideal"]
+            started = time.perf_counter()
+            for sentences in articles:
+                model.translate(sentences, options)
+            times[name].append(time.perf_counter() - started)
+            forced[name] = model.counts["forced"] - before
+            ideal = model.counts["ideal"] - before_ideal
+    # identical output: unforced decoding under a length cap that does not depend on the batch (12 new
+    # tokens), so only the batching and threading differ
+    same_cap = replace(options, max_length_a=0.0, max_length_b=12, retry_no_repeat_ngram_size=0)
+    outputs = {
+        name: [[t.text for t in model._inner.translate(sentences, same_cap)] for sentences in articles[:2]]
+        for name, model in models.items()
+    }
+    reference = outputs[next(iter(outputs))]
+    return {
+        "threads": threads,
+        "articles": len(articles),
+        "reps": int(args.get("reps", 3)),
+        "ideal_tokens_per_pass": ideal,
+        "configs": {
+            name: {
+                "intra_threads": configs[name][0],
+                "inter_threads": configs[name][1],
+                "seconds": [round(t, 3) for t in times[name]],
+                "median_s_per_article": round(median(times[name]) / len(articles), 3),
+                "forced_tokens_per_pass": forced[name],
+                "tokens_per_s": round(forced[name] / median(times[name]), 1),
+                "identical_to_first": outputs[name] == reference,
+            }
+            for name in models
+        },
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -281,7 +422,7 @@ def cold_start(args: dict[str, Any]) -> dict[str, Any]:
     settings = Settings(
         model_dir=Path(args["model_dir"]), models="twin", backend=backend, threads=args["threads"]
     )
-    provider = _provider(settings, args["ratio"])
+    provider = _provider(settings, args)
     translator = provider.translator()
     t2 = time.perf_counter()
     from tarjama.nlp.base import TranslateOptions
@@ -295,6 +436,8 @@ def cold_start(args: dict[str, Any]) -> dict[str, Any]:
         "import_s": round(t1 - t0, 3),
         "load_s": round(t2 - t1, 3),
         "first_result_s": round(t3 - t2, 3),
+        "first_sentence_source_tokens": translator.counts["source"],
+        "first_sentence_output_tokens": translator.counts["forced"],
         "total_s": round(t3 - _STARTED, 3),
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -341,7 +484,13 @@ def gemm(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MODES = {"throughput": throughput, "e2e": end_to_end, "cold": cold_start, "gemm": gemm}
+MODES = {
+    "throughput": throughput,
+    "e2e": end_to_end,
+    "cold": cold_start,
+    "gemm": gemm,
+    "threading": thread_settings,
+}
 
 
 def main() -> None:

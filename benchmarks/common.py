@@ -5,10 +5,10 @@ Imports no ML library at module level: the cold-start step times those imports i
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import resource
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 MAX_SENTENCE_TOKENS = 200  # the Digester's own cap (pipeline.Digester.max_sentence_tokens)
 
+# Token counts at an assumed real tokenization. The shape twins' sentencepiece models are trained on the
+# 25 kB sample corpus (1,200 Arabic pieces, padded to the real 62,834-entry vocabulary) and cut an Arabic
+# word into 2.1 pieces; opus-mt-ar-en's source.spm has 32k pieces trained on OPUS, which cannot be loaded
+# offline here. These figures are the assumption, stated in the docs next to the twin-tokenizer result:
+AR_PIECES_PER_WORD = 1.5  # Arabic whitespace word (clitics and punctuation split off) -> 32k spm pieces
+EN_PIECES_PER_WORD = 1.3  # English word -> 32k spm pieces or BART BPE tokens (news English)
+OUTPUT_RATIO = 1.1  # ar->en output pieces per source piece (~1.3 English words per Arabic word)
+BACK_RATIO = 1.0  # en->ar (the summary's back-translation): Arabic pieces per English piece
+
 
 def seed_files() -> list[Path]:
     return sorted(FIXTURES.glob("00*.txt"))
@@ -26,16 +35,29 @@ def seed_files() -> list[Path]:
 
 def seed_sentences(tokenize: Any | None = None) -> list[str]:
     """Every sentence of the seed articles, cleaned and segmented the way the service does it."""
+    return [s for article in article_sentences(tokenize) for s in article]
+
+
+def article_sentences(tokenize: Any | None = None) -> list[list[str]]:
+    """The seed articles' sentences, one list per article (what one `translate` call gets)."""
     from tarjama.text import clean, segment_article
 
     def length(text: str) -> int:
         return len(tokenize(text)) + 1 if tokenize is not None else len(text.split())
 
-    out: list[str] = []
+    out: list[list[str]] = []
     for path in seed_files():
         article = clean(path.read_text("utf-8"), "auto")
-        out += [s.text for s in segment_article(article, max_length=MAX_SENTENCE_TOKENS, length=length)]
+        out.append([s.text for s in segment_article(article, max_length=MAX_SENTENCE_TOKENS, length=length)])
     return out
+
+
+def resized(pieces: list[str], want: int) -> list[str]:
+    """`pieces` cut (or cycled) to `want` pieces, a language prefix kept in front."""
+    head = pieces[:1] if pieces and pieces[0].startswith(">>") else []
+    body = pieces[len(head) :] or ["<unk>"]
+    want = max(1, want)
+    return head + [body[i % len(body)] for i in range(want)]
 
 
 def peak_rss_mb() -> float:
@@ -94,43 +116,18 @@ def machine(threads: int) -> dict[str, Any]:
 
 
 class ForcedLength:
-    """Wraps a ctranslate2.Translator (or a transformers model) so every decode runs to a fixed length.
+    """Wraps the summarizer's model so every decode runs to its maximum length (the budget's worst case).
 
-    Random weights end on EOS arbitrarily; forcing min = max makes the work depend on the input only, so
-    the twin costs what the real model costs for an output of that length. Without `ratio` the whole call
-    runs to its maximum length (the summarizer: the worst case). With `ratio` each sentence gets its own
-    length, `ratio` x its source pieces (rounded up to `bucket`): sentences of one bucket decode together,
-    as a real batch shrinks when its sentences finish one by one.
+    Random weights end on EOS arbitrarily; min = max makes the work depend on the budget only.
     """
 
-    def __init__(self, inner: Any, ratio: float | None = None, bucket: int = 8) -> None:
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
-        self._ratio = ratio
-        self._bucket = bucket
 
     def translate_batch(self, source: Any, *args: Any, **kwargs: Any) -> Any:
-        cap = kwargs.get("max_decoding_length")
-        if cap is None:
-            return self._inner.translate_batch(source, *args, **kwargs)
-        if self._ratio is None:
-            kwargs["min_decoding_length"] = cap
-            return self._inner.translate_batch(source, *args, **kwargs)
-        groups: dict[int, list[int]] = {}
-        for i, pieces in enumerate(source):
-            want = math.ceil(math.ceil(self._ratio * len(pieces)) / self._bucket) * self._bucket
-            groups.setdefault(max(1, min(int(cap), want)), []).append(i)
-        out: list[Any] = [None] * len(source)
-        for length, index in sorted(groups.items(), reverse=True):
-            kw = {
-                **kwargs,
-                "min_decoding_length": length,
-                "max_decoding_length": length,
-                "max_batch_size": len(index),
-            }
-            results = self._inner.translate_batch([source[i] for i in index], *args, **kw)
-            for i, result in zip(index, results, strict=True):
-                out[i] = result
-        return out
+        if kwargs.get("max_decoding_length") is not None:
+            kwargs["min_decoding_length"] = kwargs["max_decoding_length"]
+        return self._inner.translate_batch(source, *args, **kwargs)
 
     def generate(self, *args: Any, **kwargs: Any) -> Any:
         if "max_length" in kwargs:
@@ -144,21 +141,42 @@ class ForcedLength:
 
 
 class TwinTranslator:
-    """A translator whose outputs have fixed lengths: `ratio` x each sentence's source pieces.
+    """The real translator (its batching, sorting, parallel batches) with forced output lengths.
 
-    Also turns off the retry of repetitive output (random weights repeat themselves; a real model rarely
-    does, and a retry would double the cost for no reason a real article would have).
+    Sets the benchmark-only `TranslateOptions.forced_output_ratio`: every batch decodes exactly
+    round(ratio x its longest source) tokens, as a real batch runs until its longest output ends. Counts the
+    forced tokens against the ideal ones (round(ratio x each sentence's own source)): the overshoot.
+    With `pieces_per_word`, every sentence's source is cut to round(pieces_per_word x its words) pieces
+    (the assumed real tokenization); the segmenter sees the same counts. Also turns off the retry of
+    repetitive output (random weights repeat themselves; a real model rarely does).
     """
 
-    def __init__(self, inner: Any, ratio: float) -> None:
+    def __init__(self, inner: Any, ratio: float, pieces_per_word: float | None = None) -> None:
         self._inner = inner
-        self._ratio = ratio
-        if not isinstance(inner.model, ForcedLength):
-            inner.model = ForcedLength(inner.model, ratio)
+        self.ratio = ratio
+        self.pieces_per_word = pieces_per_word
+        self.counts = {"calls": 0, "sentences": 0, "source": 0, "forced": 0, "ideal": 0}
+        self.last_ideal = 0
+        if pieces_per_word is not None and not getattr(inner, "_twin_resized", False):
+            real = inner.tokenize
+
+            def tokenize(text: str) -> list[str]:
+                return resized(real(text), round(pieces_per_word * max(1, len(text.split()))))
+
+            inner.tokenize = tokenize
+            inner._twin_resized = True
 
     def translate(self, sentences: Any, options: TranslateOptions) -> list[Translation]:
-        forced = replace(options, max_length_a=self._ratio, max_length_b=8, retry_no_repeat_ngram_size=0)
+        forced = replace(options, forced_output_ratio=self.ratio, retry_no_repeat_ngram_size=0)
         result: list[Translation] = self._inner.translate(sentences, forced)
+        cap = int(getattr(self._inner, "max_output", 1 << 30))  # the model's own output limit
+        ideal = sum(min(cap, max(1, round(self.ratio * t.tokens_in))) for t in result if t.tokens_in)
+        self.counts["calls"] += 1
+        self.counts["sentences"] += sum(1 for t in result if t.tokens_in)
+        self.counts["source"] += sum(t.tokens_in for t in result)
+        self.counts["forced"] += sum(t.tokens_out for t in result)
+        self.counts["ideal"] += ideal
+        self.last_ideal = ideal
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -166,20 +184,39 @@ class TwinTranslator:
 
 
 class TwinSummarizer:
-    """Runs the real summarizer (forced to its maximum length: the worst case), then returns a stand-in.
+    """The real summarizer on an input of realistic length, decoding its whole budget; returns a stand-in.
 
-    The twin's summary is random text whose numbers and names the article lacks, so the service would fall
-    back to extractive and skip the back-translation. The stand-in (the article's first sentences, 20
-    words each) passes that check, so the en->ar back-translation of a 3-sentence summary is timed too.
+    Input: English text of `input_tokens()` tokens (the article's translation, at the translation's ideal
+    output length; the twin's own output is random pieces whose BPE length means nothing). Decoding is
+    forced to the budget `summary_token_limits` gives for the requested sentences (a real summary ends on
+    EOS at or before it). The returned summary is the translation's first words, 20 per sentence: the twin's
+    own output is random text whose numbers and names the article lacks, so the service would fall back to
+    extractive and skip the back-translation that this way is timed too.
     """
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, input_tokens: Callable[[], int]) -> None:
         self._inner = inner
+        self._input_tokens = input_tokens
+        self._ids: list[int] | None = None
+        self.counts = {"calls": 0, "input": 0}
         if not isinstance(inner.model, ForcedLength):
             inner.model = ForcedLength(inner.model)
 
+    def _text(self, tokens: int) -> str:
+        from tarjama.nlp.build import corpus_lines
+
+        tokenizer = self._inner.tokenizer
+        if self._ids is None:
+            english = " ".join(corpus_lines("en"))
+            self._ids = list(tokenizer(english, add_special_tokens=False)["input_ids"])
+        ids = [self._ids[i % len(self._ids)] for i in range(max(1, tokens - 2))]  # + <s> and </s>
+        return str(tokenizer.decode(ids))
+
     def summarize(self, text: str, max_sentences: int) -> str:
-        self._inner.summarize(text, max_sentences)
+        tokens = self._input_tokens()
+        self.counts["calls"] += 1
+        self.counts["input"] += tokens
+        self._inner.summarize(self._text(tokens), max_sentences)
         words = text.split()
         parts = [" ".join(words[i * 20 : (i + 1) * 20]) for i in range(max_sentences)]
         return " ".join(p.rstrip(".") + "." for p in parts if p)

@@ -16,6 +16,8 @@ from benchmarks.render import performance_md, render_docs
 REQUIRED = (
     "ratio_ct2_int8_vs_transformers_fp32_beam4",
     "seed_article_s",
+    "seed_article_s_twin_tokenizer",
+    "seed_article_tokens",
     "peak_rss_mb",
     "cold_start_s",
     "machine",
@@ -57,7 +59,11 @@ def test_writes_latest_and_timestamped_json_with_required_keys(smoke: tuple[Path
         "utf-8"
     )
     assert set(result["seed_article_s"]) == {"extractive", "abstractive"}
+    assert set(result["seed_article_s_twin_tokenizer"]) == {"extractive", "abstractive"}
     assert all(v > 0 for v in result["seed_article_s"].values())
+    for item in (result["targets"]["seed_extractive_lt_4s"], result["targets"]["seed_abstractive_lt_8s"]):
+        assert {"value", "met", "value_twin_tokenizer", "met_twin_tokenizer"} <= set(item)
+    assert result["environment"]["assumed_ar_pieces_per_word"] > 0
     assert result["peak_rss_mb"]["fast_path_translation_and_summary_models"] > 0
     assert set(result["cold_start_s"]) == {"ctranslate2", "transformers"}
     assert result["machine"]["threads_used"] == 1
@@ -84,11 +90,38 @@ def test_end_to_end_reports_stage_timings_and_the_abstractive_path(
     smoke: tuple[Path, dict[str, Any]],
 ) -> None:
     _, result = smoke
-    for mode in ("extractive", "abstractive"):
-        article = result["raw"]["e2e"][mode]["articles"][0]
-        assert {"clean", "segment", "translate", "summarize", "total"} <= set(article["timings_ms"])
-        assert article["summary_method"] == mode  # the stand-in summary keeps the abstractive path
+    for key in ("e2e", "e2e_twin_tokenizer"):
+        for mode in ("extractive", "abstractive"):
+            run_ = result["raw"][key][mode]
+            article = run_["articles"][0]
+            assert {"clean", "segment", "translate", "summarize", "total"} <= set(article["timings_ms"])
+            assert article["summary_method"] == mode  # the stand-in summary keeps the abstractive path
+            assert run_["compute_types"]["translation"]  # the fast path: a CTranslate2 model
     assert result["raw"]["e2e"]["extractive"]["cache_hit_mean_s"] > 0
+    assert result["raw"]["e2e"]["abstractive"]["articles"][0]["decoded"]["summarizer"]["input"] > 0
+
+
+def test_end_to_end_goes_through_the_real_batches_forced_per_batch(
+    smoke: tuple[Path, dict[str, Any]],
+) -> None:
+    _, result = smoke
+    for key in ("seed_article_tokens", "seed_article_tokens_twin_tokenizer"):
+        tokens = result[key]["extractive"]
+        # every batch decodes to its longest sentence: never less than each sentence's own length
+        assert tokens["forced"] >= tokens["ideal"] > 0
+        assert tokens["overshoot"] >= 0
+    assumed = result["seed_article_tokens"]["extractive"]
+    ppw = result["environment"]["assumed_ar_pieces_per_word"]
+    # the assumed tokenization: about ppw pieces per word, plus EOS per sentence
+    assert assumed["source"] == pytest.approx(ppw * assumed["words"] + assumed["sentences"], rel=0.15)
+
+
+def test_threading_side_by_side_reports_identical_output(smoke: tuple[Path, dict[str, Any]]) -> None:
+    _, result = smoke
+    configs = result["raw"]["threading"]["configs"]
+    assert {(c["intra_threads"], c["inter_threads"]) for c in configs.values()} >= {(1, 1)}
+    assert all(c["identical_to_first"] for c in configs.values())
+    assert all(c["median_s_per_article"] > 0 for c in configs.values())
 
 
 def test_plot_is_a_png(smoke: tuple[Path, dict[str, Any]]) -> None:

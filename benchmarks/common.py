@@ -189,15 +189,16 @@ class TwinSummarizer:
     Input: English text of `input_tokens()` tokens (the article's translation, at the translation's ideal
     output length; the twin's own output is random pieces whose BPE length means nothing). Decoding is
     forced to the budget `summary_token_limits` gives for the requested sentences (a real summary ends on
-    EOS at or before it). The returned summary is the translation's first words, 20 per sentence: the twin's
-    own output is random text whose numbers and names the article lacks, so the service would fall back to
-    extractive and skip the back-translation that this way is timed too.
+    EOS at or before it). The returned summary is a stand-in of 20 plain English words a sentence (the
+    sample corpus, lower case, no numbers): the twin's own output is random text whose numbers and names
+    the article lacks, so the service would fall back to extractive and skip the back-translation that
+    this way is timed too, on a realistic English source.
     """
 
     def __init__(self, inner: Any, input_tokens: Callable[[], int]) -> None:
         self._inner = inner
         self._input_tokens = input_tokens
-        self._ids: list[int] | None = None
+        self._pieces: list[str] | None = None
         self.counts = {"calls": 0, "input": 0}
         if not isinstance(inner.model, ForcedLength):
             inner.model = ForcedLength(inner.model)
@@ -205,21 +206,22 @@ class TwinSummarizer:
     def _text(self, tokens: int) -> str:
         from tarjama.nlp.build import corpus_lines
 
-        tokenizer = self._inner.tokenizer
-        if self._ids is None:
-            english = " ".join(corpus_lines("en"))
-            self._ids = list(tokenizer(english, add_special_tokens=False)["input_ids"])
-        ids = [self._ids[i % len(self._ids)] for i in range(max(1, tokens - 2))]  # + <s> and </s>
-        return str(tokenizer.decode(ids))
+        tokenizer = self._inner.tokenizer  # backend_ct2.BartTokens
+        if self._pieces is None:
+            self._pieces = list(tokenizer.tokens(" ".join(corpus_lines("en"))))[1:-1]  # without <s>, </s>
+        body = [self._pieces[i % len(self._pieces)] for i in range(max(1, tokens - 2))]
+        return str(tokenizer.text(body))
 
     def summarize(self, text: str, max_sentences: int) -> str:
         tokens = self._input_tokens()
         self.counts["calls"] += 1
         self.counts["input"] += tokens
         self._inner.summarize(self._text(tokens), max_sentences)
-        words = text.split()
+        from tarjama.nlp.build import corpus_lines
+
+        words = [w for w in " ".join(corpus_lines("en")).lower().split() if w.isalpha()]
         parts = [" ".join(words[i * 20 : (i + 1) * 20]) for i in range(max_sentences)]
-        return " ".join(p.rstrip(".") + "." for p in parts if p)
+        return " ".join(p[:1].upper() + p[1:] + "." for p in parts if p)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

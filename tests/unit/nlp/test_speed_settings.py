@@ -135,3 +135,21 @@ def test_tiny_summarizer_respects_the_sentence_budget(
         summary = summarizer.summarize(english or "The ministry approved the plan.", n)
         assert isinstance(summary, str)
         assert len([p for p in summary.split(". ") if p]) <= n or summary.count(".") <= n
+
+
+def test_summarizer_tokens_without_transformers_match_autotokenizer(tiny_model_dir: Path) -> None:
+    from tarjama.nlp.backend_ct2 import BartTokens
+    from tarjama.nlp.build import corpus_lines
+    from transformers import AutoTokenizer
+
+    hf = tiny_model_dir / "summarizer" / "hf"
+    ours = BartTokens(hf, 256)
+    auto = AutoTokenizer.from_pretrained(str(hf))
+    assert ours._fast is not None  # the snapshot's tokenizer.json, through `tokenizers` alone
+    english = corpus_lines("en")
+    for text in [english[0], " ".join(english[:3]), " ".join(english)]:  # the last one is cut at 256
+        ids = auto(text, truncation=True, max_length=256)["input_ids"]
+        assert ours.tokens(text) == auto.convert_ids_to_tokens(ids)
+        body = [t for t in ours.tokens(text) if t not in auto.all_special_tokens]
+        assert ours.text(ours.tokens(text)) == auto.convert_tokens_to_string(body)
+    assert ours.special == set(auto.all_special_tokens)

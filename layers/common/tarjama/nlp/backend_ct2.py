@@ -135,25 +135,72 @@ class Ct2Translator(BaseTranslator):
         return out
 
 
+class BartTokens:
+    """The summarizer's byte-level BPE from the snapshot's tokenizer.json, with `tokenizers` alone.
+
+    transformers' AutoTokenizer loads the same file, but importing transformers where torch is installed
+    imports torch too (seconds and hundreds of MB on the fast path). A test checks both give the same
+    tokens and text. Snapshots without tokenizer.json fall back to AutoTokenizer.
+    """
+
+    def __init__(self, hf_dir: Path, max_positions: int) -> None:
+        self._fast: Any = None
+        self._auto: Any = None
+        self.max_positions = max_positions
+        if (hf_dir / "tokenizer.json").is_file():
+            from tokenizers import Tokenizer
+
+            self._fast = Tokenizer.from_file(str(hf_dir / "tokenizer.json"))
+            self._fast.no_padding()
+            self._fast.enable_truncation(max_length=max_positions)
+            config = read_json(hf_dir / "tokenizer_config.json")
+            names = (
+                "bos_token",
+                "eos_token",
+                "unk_token",
+                "sep_token",
+                "pad_token",
+                "cls_token",
+                "mask_token",
+            )
+            self.special = {str(config[k]) for k in names if isinstance(config.get(k), str)}
+        else:
+            from transformers import AutoTokenizer
+
+            self._auto = AutoTokenizer.from_pretrained(str(hf_dir))
+            self.special = set(self._auto.all_special_tokens)
+
+    def tokens(self, text: str) -> list[str]:
+        """Source tokens with <s> and </s>, cut to the model's positions."""
+        if self._fast is not None:
+            return list(self._fast.encode(text).tokens)
+        ids = self._auto(text, truncation=True, max_length=self.max_positions)["input_ids"]
+        return list(self._auto.convert_ids_to_tokens(ids))
+
+    def text(self, tokens: Sequence[str]) -> str:
+        body = [t for t in tokens if t not in self.special]
+        if self._fast is not None:
+            ids = [self._fast.token_to_id(t) for t in body]
+            return str(self._fast.decode([i for i in ids if i is not None], skip_special_tokens=True))
+        return str(self._auto.convert_tokens_to_string(body))
+
+
 class Ct2Summarizer:
-    """BART-family summarizer on CTranslate2; the tokenizer is the snapshot's own (transformers)."""
+    """BART-family summarizer on CTranslate2; the tokenizer is the snapshot's own (`BartTokens`)."""
 
     def __init__(self, hf_dir: Path, ct2_dir: Path, *, quantization: str, threads: int = 0) -> None:
-        from transformers import AutoTokenizer
-
         self.backend = "ctranslate2"
         self.quantization = quantization
-        self.tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
         self.generation = read_json(hf_dir / "generation_config.json")
         self.max_positions = int(read_json(hf_dir / "config.json").get("max_position_embeddings", 1024))
+        self.tokenizer = BartTokens(hf_dir, self.max_positions)
         # one article at a time: a single worker with every thread (inter_threads would leave cores idle)
         self.model = load_ct2(ct2_dir, threads, 1)
 
     def summarize(self, text: str, max_sentences: int) -> str:
         from tarjama.nlp.summarize import first_sentences, summary_token_limits
 
-        ids = self.tokenizer(text, truncation=True, max_length=self.max_positions)["input_ids"]
-        source = self.tokenizer.convert_ids_to_tokens(ids)
+        source = self.tokenizer.tokens(text)
         gen = self.generation
         least, most = summary_token_limits(
             max_sentences, int(gen.get("min_length", 0)), int(gen.get("max_length", 142))
@@ -167,6 +214,5 @@ class Ct2Summarizer:
             length_penalty=float(gen.get("length_penalty", 1.0)),
         )[0]
         hypothesis = list(result.hypotheses[0])
-        tokens = [t for t in hypothesis if t not in self.tokenizer.all_special_tokens]
-        summary = self.tokenizer.convert_tokens_to_string(tokens)
-        return first_sentences(str(summary), max_sentences, cut=len(hypothesis) >= most)
+        summary = self.tokenizer.text(hypothesis)
+        return first_sentences(summary, max_sentences, cut=len(hypothesis) >= most)

@@ -172,9 +172,11 @@ def performance_md(r: dict[str, Any]) -> str:
     gen = abstr.get("summary_generation", {})
     lines += [
         "",
-        f"{len(arts)} articles, {tok['sentences']:.1f} sentences and {tok['words']:,.0f} Arabic words each "
+        f"{len(arts)} article(s), {tok['sentences']:.1f} sentences and {tok['words']:,.0f} Arabic words each "
         f"on average. Compute types on the fast path: {abstr.get('compute_types')}; torch imported: "
-        f"{abstr.get('torch_imported')} (the summarizer's tokenizer comes from transformers). The "
+        f"{abstr.get('torch_imported')} (the summarizer tokenizes with `tokenizers` alone); the first "
+        f"abstractive article of a fresh process, model loading included, took "
+        f"{abstr.get('first_article_with_load_s', 0):.1f} s (a shorter warm-up text). The "
         "summarizer reads an English text as long as the article's ideal translation, and decodes its "
         "whole budget for the requested 3 sentences (`summary_token_limits`: 30 tokens a sentence = 90, "
         f"was the model's maximum of {gen.get('max_length', 142)}) at beam {gen.get('num_beams', 4)}: the "
@@ -376,7 +378,9 @@ def misses(r: dict[str, Any]) -> list[str]:
         share = r["ceiling"].get("beam4", {}).get("output_projection_share")
         single = r["tuning"].get("ratio_ct2_int8_vs_transformers_fp32_threads_1")
         out.append(
-            f"- **Speed-up at beam 4** ({per_batch}; at 1 thread each: {_fmt(single)}x). "
+            f"- **Speed-up at beam 4** ({per_batch}"
+            + (f"; at 1 thread each: {_fmt(single)}x" if single else "")
+            + "). "
             "CTranslate2's lead is largest where transformers pays its per-step Python and "
             "framework overhead (small batches, greedy); at larger beam x batch both spend their time "
             "in the same matrix multiplies, and "
@@ -418,7 +422,7 @@ def misses(r: dict[str, Any]) -> list[str]:
             f"load {cs['load_s']:.2f} s, first sentence {cs['first_result_s']:.2f} s "
             "(beam 4, forced length, on the loaded machine)."
         )
-    return ["Where a seed-article figure misses its target, and why:", "", *out, ""] if out else []
+    return ["Why the missed targets are missed:", "", *out, ""] if out else []
 
 
 NOTES = """## Notes

@@ -331,7 +331,9 @@ def _features(raw: str) -> _Features:
     elif _NUMBERISH.fullmatch(text) and len(text) <= 20:
         local = "date" if _DATE_NUMBER.search(text) else "share"
     else:
-        local = _ticker(raw)
+        # Runs of spaces are a separator here but are collapsed in the output: a line kept as prose with its
+        # runs must not turn into a ticker without them, so a line that is one either way is one.
+        local = _ticker(raw) or (_ticker(text) if text != raw else None)
         if local is None and short:
             local, marker = _phrase(text, key, tokens, words)
     return _Features(text, key, tokens, words, arabic, letters, prose, local, marker)
@@ -502,6 +504,13 @@ def _clean_lines(lines: list[_Line]) -> Article:
     start, end = (prose[0], prose[-1]) if prose else (len(lines), len(lines))
     title = _header(lines[:start], has_prose)
     if has_prose:
+        # A lone "breaking" marker below the body has no title under it to confirm the banner: the line it
+        # took goes back to the footer rules, which judge it as they would without the marker (so cleaning
+        # the output, where the marker is gone, gives the same verdict).
+        for ln in lines[end + 1 :]:
+            if ln.tentative:
+                ln.tentative = False
+                ln.reason = None
         _footer(lines[end + 1 :], introduced=_strip_closers(lines[end].f.text).endswith(":"))
     for ln in lines:
         if ln.tentative:
@@ -537,8 +546,11 @@ def _not_arabic(arabic: int, letters: int) -> NotArabicError:
 def clean(raw: str, fmt: InputFormat = "auto") -> Article:
     """The article in a scraped page: title, paragraphs (subheadings kept), and what was removed and why.
 
-    Raises NotArabicError when the text is mostly not Arabic script, EmptyAfterCleaningError when nothing
-    of an article is left."""
+    Raises NotArabicError when the article (what would be translated: title and paragraphs) is mostly not
+    Arabic script, EmptyAfterCleaningError when nothing of an article is left. The check is on the article,
+    not the page: an Arabic article under a long English menu is Arabic, and cleaning the output again
+    measures the same letters (idempotent). The page only decides which error a page that yields nothing
+    gets (mostly Latin: not Arabic), and a page without a single Arabic letter fails fast."""
     if not isinstance(raw, str):
         raise InvalidInputError("The article must be text.")
     if fmt not in ("auto", "text", "html"):
@@ -547,20 +559,22 @@ def clean(raw: str, fmt: InputFormat = "auto") -> Article:
 
     is_html = fmt == "html" or (fmt == "auto" and looks_like_html(raw))
     lines = _lines(normalize_chars(extract(raw) if is_html else raw))
-    arabic = sum(ln.f.arabic for ln in lines)
-    letters = sum(ln.f.letters for ln in lines)
-    if letters and arabic * 2 < letters:
-        raise _not_arabic(arabic, letters)
+    page_arabic = sum(ln.f.arabic for ln in lines)
+    page_letters = sum(ln.f.letters for ln in lines)
+    if page_letters and page_arabic == 0:
+        raise _not_arabic(page_arabic, page_letters)  # no Arabic letter anywhere: the rules cannot add one
     article = _clean_lines(lines)
     if not article.paragraphs:
+        if page_arabic * 2 < page_letters:
+            raise _not_arabic(page_arabic, page_letters)
         raise EmptyAfterCleaningError(
             "Nothing of an article is left after cleaning"
             + (f" ({len(article.removed)} lines were page chrome)." if article.removed else " (no text)."),
             details={"removed": len(article.removed)},
         )
-    kept = [ln.f for ln in lines if ln.kept]
-    arabic = sum(f.arabic for f in kept)
-    letters = sum(f.letters for f in kept)
+    counts = [letter_counts(p) for p in [article.title, *article.paragraphs]]
+    arabic = sum(a for a, _ in counts)
+    letters = sum(n for _, n in counts)
     if arabic == 0 or arabic * 2 < letters:
         raise _not_arabic(arabic, letters)
     return article

@@ -68,6 +68,14 @@ CHROME = [
     "جميع الحقوق محفوظة",
 ]
 
+
+def test_property_settings_leave_derandomize_to_the_profile() -> None:
+    # CI is deterministic only if the tests' own settings do not set derandomize (tests/conftest.py)
+    assert settings.default is not None
+    assert SETTINGS.derandomize == settings.default.derandomize
+    assert SETTINGS.max_examples == 200
+
+
 word = st.sampled_from(WORDS)
 token = st.tuples(word, st.sampled_from(PUNCT)).map("".join)
 prose_line = st.lists(token, min_size=1, max_size=30).map(" ".join)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tarjama.errors import TarjamaError
 from tarjama.text import Article, clean, normalize, segment
 from tarjama.text import lexicon as lx
+from tarjama.text.segment import CLOSERS, _not_a_stop
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -155,6 +156,13 @@ def test_segment_is_idempotent_on_its_own_output(text: str) -> None:
     assert [s.paragraph for s in again] == [s.paragraph for s in first]
 
 
+def ends_like_an_abbreviation(sentence: str) -> bool:
+    """A sentence whose last dot the segmenter would not cut at if text followed (`د.`, `ا.ف.ب.`, `1.`): it
+    ended only at its line end, and joining it to the next sentence makes one sentence, by rule."""
+    body = sentence.rstrip("".join(CLOSERS))
+    return body.endswith(".") and not body.endswith("..") and _not_a_stop(body, 0, len(body) - 1)
+
+
 @SETTINGS
 @given(st.lists(prose_line, min_size=1, max_size=8))
 def test_segment_is_idempotent_when_sentences_are_joined_by_spaces(lines: list[str]) -> None:
@@ -162,6 +170,8 @@ def test_segment_is_idempotent_when_sentences_are_joined_by_spaces(lines: list[s
     terminated = [t for t in first if t.rstrip('»”")’').endswith(tuple(".!?؟"))]
     if len(terminated) != len(first):
         return  # a sentence that ended at a line end would merge with the next one
+    if any(ends_like_an_abbreviation(t) for t in first[:-1]):
+        return  # "د." then "قال.": joined, "د. قال." is a title and a name (test_segment.py pins this)
     assert [s.text for s in segment(" ".join(first))] == first
 
 

@@ -247,3 +247,12 @@ def test_non_additive_length_is_verified_per_piece() -> None:
     got = segment(s, max_length=5, length=length)
     assert all(length(x.text) <= 5 for x in got)
     assert " ".join(x.text for x in got) == s
+
+
+def test_abbreviation_at_a_line_end_ends_the_sentence_but_not_before_a_word() -> None:
+    """Found by hypothesis (sentences joined by spaces): `د.` alone on its line is a sentence (a line end is a
+    boundary), but `د. قال.` is a title and a name, one sentence; the same for a dotted acronym."""
+    assert texts("د.\nقال.") == ["د.", "قال."]
+    assert texts("د. قال.") == ["د. قال."]
+    assert texts("قال ا.ف.ب.\nقال.") == ["قال ا.ف.ب.", "قال."]
+    assert texts("قال ا.ف.ب. قال.") == ["قال ا.ف.ب. قال."]

@@ -496,7 +496,8 @@ MODES = {
 def main() -> None:
     mode, raw = sys.argv[1], sys.argv[2]
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    result = MODES[mode](json.loads(raw))
+    load = [round(x, 2) for x in os.getloadavg()]
+    result = {**MODES[mode](json.loads(raw)), "load_average_at_start": load}
     sys.stdout.write("\n" + json.dumps(result) + "\n")
 
 

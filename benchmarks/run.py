@@ -379,6 +379,7 @@ def summarize(raw: dict[str, Any], plan: dict[str, Any], model_dir: Path, thread
         **{f"throughput_{t['backend']}_beam{t['beam']}": t["peak_rss_mb"] for t in raw["throughput"]},
     }
     return {
+        "summarizer_flops": summarizer_flops(model_dir, tokens(e2e["abstractive"]).get("summarizer_input")),
         "ratio_ct2_int8_vs_transformers_fp32_beam4": ratio_at("ct2_int8", big_beam),
         "ratio_ct2_int8_vs_transformers_fp32_beam1": ratio_at("ct2_int8", min(beams)),
         "ratio_reference_batch": ref_batch,
@@ -397,6 +398,37 @@ def summarize(raw: dict[str, Any], plan: dict[str, Any], model_dir: Path, thread
         "tuning": tuning_summary,
         "targets": targets(ratio_at("ct2_int8", big_beam), seed_s, seed_s_twin, peak, cold),
     }
+
+
+def summarizer_flops(model_dir: Path, input_tokens: float | None) -> dict[str, Any]:
+    """GFLOP of a 3-sentence summary (its budget decoded in full) at beam 4 and 2: what beam 2 would save."""
+    from tarjama.nlp.summarize import summary_token_limits
+
+    from benchmarks.flops import per_output_token
+
+    try:
+        config = model_config(model_dir, "summarizer")
+        generation = json.loads(
+            (model_dir / "summarizer" / "hf" / "generation_config.json").read_text("utf-8")
+        )
+    except (OSError, ValueError):
+        return {}
+    if not input_tokens:
+        return {}
+    out: dict[str, Any] = {"input_tokens": input_tokens}
+    for label, (sentences, model_max) in {
+        "budget": (3, int(generation.get("max_length", 142))),
+        "model_max": (1000, int(generation.get("max_length", 142))),
+    }.items():
+        steps = summary_token_limits(sentences, int(generation.get("min_length", 0)), model_max)[1]
+        out[f"{label}_tokens"] = steps
+        for beam in (4, 2):
+            f = per_output_token(config, source_tokens=input_tokens, output_tokens=steps, beam=beam)
+            out[f"{label}_beam{beam}_gflop"] = round(f["total_per_output_token"] * steps / 1e9, 1)
+    f4 = per_output_token(config, source_tokens=input_tokens, output_tokens=out["budget_tokens"], beam=4)
+    encoder = input_tokens * (f4["encoder_per_source_token"] + f4["cross_kv_per_source_token"]) / 1e9
+    out["encoder_gflop"] = round(encoder, 1)
+    return out
 
 
 def stage_ms(run: dict[str, Any]) -> dict[str, float]:

@@ -121,7 +121,7 @@ class Ct2Translator(BaseTranslator):
                         min_new_tokens=least,
                     ),
                 )
-            except (RuntimeError, ValueError, IndexError):
+            except Exception:  # any failure: redone batch by batch, isolated to its sentence
                 futures = None
             pending.append((futures, most))
         out: list[list[Decoded]] = []
@@ -130,7 +130,7 @@ class Ct2Translator(BaseTranslator):
                 if futures is None:
                     raise RuntimeError("submission failed")
                 out.append(self._hypotheses([f.result() for f in futures], most))
-            except (RuntimeError, ValueError, IndexError):
+            except Exception:  # any failure: redone batch by batch, isolated to its sentence
                 out.append(self._decode_safely(batch, options, ngram))
         return out
 

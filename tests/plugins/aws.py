@@ -18,16 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.local import free_port, start_moto_server, stop_process
-
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
-
+from tarjama.local import FAKE_CREDENTIALS, free_port, start_moto_server, stop_process
 
 # The helpers live in the package: `tarjama serve` starts the same local endpoint.
 _free_port = free_port

@@ -235,6 +235,22 @@ def load_function(
 
 # --------------------------------------------------------------------------------------------- moto
 
+# What `tarjama serve` and `tarjama bulk` create on an embedded endpoint (settings field -> name), and the
+# credentials boto3 signs with there (moto accepts any).
+LOCAL_NAMES = {
+    "table": "tarjama-local",
+    "results_bucket": "tarjama-local-results",
+    "input_bucket": "tarjama-local-input",
+}
+LOCAL_QUEUE = "tarjama-local-work"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -23,20 +23,9 @@ from tarjama.bulk.report import Finalizer
 from tarjama.bulk.split import Splitter
 from tarjama.bulk.worker import FaultHook, Worker
 from tarjama.config import Settings
+from tarjama.local import FAKE_CREDENTIALS, LOCAL_NAMES, LOCAL_QUEUE
 from tarjama.pipeline import Digester
 from tarjama.store.jobs import JobStatus, JobStore
-
-LOCAL_NAMES = {
-    "table": "tarjama-local",
-    "results_bucket": "tarjama-local-results",
-    "input_bucket": "tarjama-local-input",
-}
-LOCAL_QUEUE = "tarjama-local-work"
-_FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 
 
 @dataclass(frozen=True)
@@ -58,9 +47,9 @@ def local_endpoint() -> Iterator[str]:
         return
     from tarjama.local import start_moto_server, stop_process
 
-    saved = {k: os.environ.get(k) for k in [*_FAKE_CREDENTIALS, "AWS_ENDPOINT_URL"]}
+    saved = {k: os.environ.get(k) for k in [*FAKE_CREDENTIALS, "AWS_ENDPOINT_URL"]}
     proc, url = start_moto_server()
-    for k, v in _FAKE_CREDENTIALS.items():
+    for k, v in FAKE_CREDENTIALS.items():
         os.environ.setdefault(k, v)
     os.environ["AWS_ENDPOINT_URL"] = url
     try:

@@ -36,19 +36,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 API_FUNCTION = "ApiFunction"
 WORKER_FUNCTION = "WorkerFunction"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own limit: larger requests never reach a function
-LOCAL_NAMES = {
-    "TARJAMA_TABLE": "tarjama-local",
-    "TARJAMA_RESULTS_BUCKET": "tarjama-local-results",
-    "TARJAMA_INPUT_BUCKET": "tarjama-local-input",
-}
-LOCAL_QUEUE = "tarjama-local-work"
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -359,14 +346,14 @@ def check_models() -> str | None:
 def start_local_aws(template: Path | None) -> Any:
     """The embedded moto server with the template's resources; returns its process."""
     from tarjama.config import get_settings
-    from tarjama.local import start_moto_server
+    from tarjama.local import FAKE_CREDENTIALS, LOCAL_NAMES, LOCAL_QUEUE, start_moto_server
     from tarjama.store.tables import create_local_resources
 
     for key, value in FAKE_CREDENTIALS.items():
         os.environ.setdefault(key, value)
     proc, url = start_moto_server()
     os.environ["AWS_ENDPOINT_URL"] = url
-    for key, value in LOCAL_NAMES.items():
+    for key, value in {f"TARJAMA_{k.upper()}": v for k, v in LOCAL_NAMES.items()}.items():
         os.environ.setdefault(key, value)
     get_settings.cache_clear()
     created = create_local_resources(get_settings(), template=template, queue_name=LOCAL_QUEUE)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,9 @@ import boto3
 import pytest
 from tarjama import observability
 from tarjama.api import routes
-from tarjama.config import get_settings
 from tarjama.local import LambdaContext
-from tarjama.store.tables import create_local_resources
+
+from tests.plugins.aws import handler_env
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -84,28 +83,10 @@ def header(response: dict[str, Any], name: str) -> str | None:
 @pytest.fixture(scope="module")
 def api_env(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[dict[str, str]]:
     """The handler's environment: tiny models, and a fresh table, buckets and queue on the local endpoint."""
-    suffix = uuid.uuid4().hex[:8]
-    env = {
-        "TARJAMA_MODEL_DIR": str(tiny_model_dir),
-        "TARJAMA_MODELS": "tiny",
-        "TARJAMA_THREADS": "1",
-        "TARJAMA_TABLE": f"api-{suffix}",
-        "TARJAMA_RESULTS_BUCKET": f"api-results-{suffix}",
-        "TARJAMA_INPUT_BUCKET": f"api-input-{suffix}",
-    }
-    mp = pytest.MonkeyPatch()
-    for key, value in env.items():
-        mp.setenv(key, value)
-    get_settings.cache_clear()
-    created = create_local_resources(get_settings(), queue_name=f"api-work-{suffix}")
-    assert created.queue_url
-    mp.setenv("TARJAMA_QUEUE_URL", created.queue_url)
-    env["TARJAMA_QUEUE_URL"] = created.queue_url
-    routes.reset()
-    yield env
-    routes.reset()
-    mp.undo()
-    get_settings.cache_clear()
+    with handler_env("api", tiny_model_dir) as env:
+        routes.reset()
+        yield env
+        routes.reset()
 
 
 @pytest.fixture(scope="module")

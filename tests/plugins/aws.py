@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,8 @@ class FaultProxy:
             handler.end_headers()
             handler.wfile.write(payload)
             return
-        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+        host = self.upstream.hostname or "127.0.0.1"
+        conn = http.client.HTTPConnection(host, self.upstream.port, timeout=30)
         try:
             # The body is forwarded de-chunked (S3 uploads come chunked), so its framing headers are redone.
             skip = {"connection", "transfer-encoding", "content-length"}
@@ -247,3 +249,36 @@ def fault_proxy(aws_endpoint: str) -> Iterator[FaultProxy]:
 def closed_endpoint() -> str:
     """An endpoint URL on a loopback port nothing listens on: every connection is refused."""
     return f"http://127.0.0.1:{_free_port()}"
+
+
+@contextmanager
+def handler_env(prefix: str, model_dir: Path, **extra: str) -> Iterator[dict[str, str]]:
+    """Environment for invoking the API/worker handlers: tiny models and a fresh table, buckets and queue
+    (named `<prefix>-...`) on the local endpoint. Settings are re-read on entry and exit."""
+    from tarjama.config import get_settings
+    from tarjama.store.tables import create_local_resources
+
+    suffix = uuid.uuid4().hex[:8]
+    env = {
+        "TARJAMA_MODEL_DIR": str(model_dir),
+        "TARJAMA_MODELS": "tiny",
+        "TARJAMA_THREADS": "1",
+        **extra,
+        "TARJAMA_TABLE": f"{prefix}-{suffix}",
+        "TARJAMA_RESULTS_BUCKET": f"{prefix}-results-{suffix}",
+        "TARJAMA_INPUT_BUCKET": f"{prefix}-input-{suffix}",
+    }
+    mp = pytest.MonkeyPatch()
+    try:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        get_settings.cache_clear()
+        created = create_local_resources(get_settings(), queue_name=f"{prefix}-work-{suffix}")
+        assert created.queue_url
+        mp.setenv("TARJAMA_QUEUE_URL", created.queue_url)
+        env["TARJAMA_QUEUE_URL"] = created.queue_url
+        get_settings.cache_clear()
+        yield env
+    finally:
+        mp.undo()
+        get_settings.cache_clear()

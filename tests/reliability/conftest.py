@@ -16,16 +16,15 @@ import importlib
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.config import get_settings
 from tarjama.local import LambdaContext, free_port
 
+from tests.plugins.aws import handler_env
 from tests.reliability import report as page
 from tests.reliability.results import Recorder
 
@@ -73,33 +72,13 @@ class Api:
 @pytest.fixture(scope="module")
 def api(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[Api]:
     from tarjama.api import routes
-    from tarjama.store.tables import create_local_resources
 
-    suffix = uuid.uuid4().hex[:8]
-    env = {
-        "TARJAMA_MODEL_DIR": str(tiny_model_dir),
-        "TARJAMA_MODELS": "tiny",
-        "TARJAMA_THREADS": "1",
-        "TARJAMA_SUMMARY": "extractive",
-        "TARJAMA_TABLE": f"rel-{suffix}",
-        "TARJAMA_RESULTS_BUCKET": f"rel-results-{suffix}",
-        "TARJAMA_INPUT_BUCKET": f"rel-input-{suffix}",
-    }
-    mp = pytest.MonkeyPatch()
-    for key, value in env.items():
-        mp.setenv(key, value)
-    get_settings.cache_clear()
-    created = create_local_resources(get_settings(), queue_name=f"rel-work-{suffix}")
-    assert created.queue_url
-    mp.setenv("TARJAMA_QUEUE_URL", created.queue_url)
-    env["TARJAMA_QUEUE_URL"] = created.queue_url
-    routes.reset()
-    sys.path.insert(0, str(ROOT))
-    handler = importlib.import_module("functions.api.app").handler
-    yield Api(handler, env)
-    routes.reset()
-    mp.undo()
-    get_settings.cache_clear()
+    with handler_env("rel", tiny_model_dir, TARJAMA_SUMMARY="extractive") as env:
+        routes.reset()
+        sys.path.insert(0, str(ROOT))
+        handler = importlib.import_module("functions.api.app").handler
+        yield Api(handler, env)
+        routes.reset()
 
 
 # --------------------------------------------------------------------------------------------- serve

@@ -325,45 +325,44 @@ class JobStore:
     ) -> bool:
         """Take the right to write the final files. True for exactly one claimant (or its own retry)."""
         ts = time.time() if now is None else now
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": job_pk(job_id)}},
-                UpdateExpression="SET #s = :fin, finalizer = :me, finalizing_ts = :ts, "
-                "finished = if_not_exists(finished, :now), updated = :now",
-                ConditionExpression="#s = :running OR "
-                "(#s = :fin AND (finalizer = :me OR finalizing_ts < :stale))",
-                ExpressionAttributeNames={"#s": "state"},
-                ExpressionAttributeValues={
-                    ":fin": {"S": "finalizing"},
-                    ":running": {"S": "running"},
-                    ":me": {"S": claimant},
-                    ":ts": {"N": str(int(ts))},
-                    ":stale": {"N": str(int(ts - stale_seconds))},
-                    ":now": {"S": now_iso(ts)},
-                },
-            )
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return False
-            raise
-        return True
+        return self._update_if(
+            job_id,
+            UpdateExpression="SET #s = :fin, finalizer = :me, finalizing_ts = :ts, "
+            "finished = if_not_exists(finished, :now), updated = :now",
+            ConditionExpression="#s = :running OR "
+            "(#s = :fin AND (finalizer = :me OR finalizing_ts < :stale))",
+            ExpressionAttributeValues={
+                ":fin": {"S": "finalizing"},
+                ":running": {"S": "running"},
+                ":me": {"S": claimant},
+                ":ts": {"N": str(int(ts))},
+                ":stale": {"N": str(int(ts - stale_seconds))},
+                ":now": {"S": now_iso(ts)},
+            },
+        )
 
     def mark_done(self, job_id: str, claimant: str, *, now: float | None = None) -> bool:
         ts = time.time() if now is None else now
+        return self._update_if(
+            job_id,
+            UpdateExpression="SET #s = :done, updated = :now",
+            ConditionExpression="#s = :fin AND finalizer = :me",
+            ExpressionAttributeValues={
+                ":done": {"S": "done"},
+                ":fin": {"S": "finalizing"},
+                ":me": {"S": claimant},
+                ":now": {"S": now_iso(ts)},
+            },
+        )
+
+    def _update_if(self, job_id: str, **request: Any) -> bool:
+        """A conditional update of the job record (`#s` names its state): False when the condition fails."""
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key={"pk": {"S": job_pk(job_id)}},
-                UpdateExpression="SET #s = :done, updated = :now",
-                ConditionExpression="#s = :fin AND finalizer = :me",
                 ExpressionAttributeNames={"#s": "state"},
-                ExpressionAttributeValues={
-                    ":done": {"S": "done"},
-                    ":fin": {"S": "finalizing"},
-                    ":me": {"S": claimant},
-                    ":now": {"S": now_iso(ts)},
-                },
+                **request,
             )
         except ClientError as exc:
             if _conditional_failed(exc):

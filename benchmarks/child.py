@@ -33,7 +33,7 @@ from benchmarks.common import (  # noqa: E402
     seed_sentences,
 )
 
-BACKENDS = ("transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32")
+BACKENDS = ("transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32", "ct2_int8_target_vocab")
 
 
 # ------------------------------------------------------------------------------------------- inputs
@@ -67,6 +67,8 @@ class _Runner:
     def __init__(self, backend: str, model_dir: Path, threads: int, inter_threads: int = 1) -> None:
         self.backend = backend
         self.hf_dir = model_dir / "ar-en" / "hf"
+        # the production path: only the target tokenizer's pieces scored (the copy's vmap.txt)
+        self.use_vmap = backend.endswith("_target_vocab")
         started = time.perf_counter()
         if backend.startswith("transformers"):
             import torch
@@ -126,6 +128,7 @@ class _Runner:
             min_decoding_length=tokens,
             max_decoding_length=tokens,
             max_batch_size=max_batch_size or len(batch),
+            use_vmap=self.use_vmap,
         )
         return sum(len(r.hypotheses[0]) for r in results)
 
@@ -236,7 +239,11 @@ def end_to_end(args: dict[str, Any]) -> dict[str, Any]:
     from tarjama.pipeline import Digester, Ports
     from tarjama.result import DigestOptions
 
-    extra = {"inter_threads": args["inter_threads"]} if args.get("inter_threads") is not None else {}
+    extra: dict[str, Any] = {}
+    if args.get("inter_threads") is not None:
+        extra["inter_threads"] = args["inter_threads"]
+    if args.get("target_vocab") is not None:
+        extra["target_vocab"] = bool(args["target_vocab"])
     settings = Settings(
         model_dir=Path(args["model_dir"]),
         models="twin",
@@ -309,6 +316,7 @@ def end_to_end(args: dict[str, Any]) -> dict[str, Any]:
         "batch_size": args["batch_size"],
         "beam": args["beam"],
         "compute_types": {role: _compute_type(m) for role, m in loaded.items()},
+        "target_vocab": {role: bool(getattr(m, "target_vocab", False)) for role, m in loaded.items()},
         "summary_generation": dict(getattr(loaded.get("summarizer"), "generation", {}) or {}),
         "torch_imported": "torch" in sys.modules,
         "first_article_with_load_s": round(warmup_s, 3),
@@ -334,6 +342,7 @@ def thread_settings(args: dict[str, Any]) -> dict[str, Any]:
     from tarjama.nlp.backend_ct2 import Ct2Translator
     from tarjama.nlp.base import TranslateOptions
     from tarjama.nlp.manifest import ct2_path, read_meta
+    from tarjama.nlp.target_vocab import VMAP_FILE
 
     model_dir = Path(args["model_dir"])
     meta = read_meta(model_dir, "ar-en")
@@ -353,6 +362,7 @@ def thread_settings(args: dict[str, Any]) -> dict[str, Any]:
             quantization=meta.quantization,
             threads=intra,
             inter_threads=inter,
+            target_vocab=(ct2 / VMAP_FILE).is_file(),  # as the service runs it
         )
         models[name] = TwinTranslator(model, OUTPUT_RATIO, AR_PIECES_PER_WORD)
     first = next(iter(models.values()))

@@ -71,6 +71,14 @@ PLANS: dict[str, dict[str, Any]] = {
     },
 }
 DEFAULT_BATCH = 16
+# the libraries side by side, then the production path: ctranslate2 int8 scoring the target vocabulary
+THROUGHPUT_BACKENDS = (
+    "transformers_fp32",
+    "transformers_int8",
+    "ct2_int8",
+    "ct2_fp32",
+    "ct2_int8_target_vocab",
+)
 
 
 # ------------------------------------------------------------------------------------------- children
@@ -155,7 +163,7 @@ def measure(model_dir: Path, plan: dict[str, Any], threads: int, in_process: boo
     results["gemm"] = run("gemm", {"size": 1024 if not in_process else 64, "seconds": 1.0})
 
     results["throughput"] = []
-    for backend in ("transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32"):
+    for backend in THROUGHPUT_BACKENDS:
         log(f"throughput {backend}, beams {plan['beams']}, batches {plan['batch_sizes']}")
         measured = run(
             "throughput",
@@ -231,7 +239,9 @@ def measure(model_dir: Path, plan: dict[str, Any], threads: int, in_process: boo
         "inter_1": {"inter_threads": 1},
         "batch_8": {"batch_size": 8},
         "beam_1": {"beam": 1},
+        "full_vocab": {"target_vocab": False},
         "abstractive": {"summary": "abstractive"},
+        "abstractive_full_vocab": {"summary": "abstractive", "target_vocab": False},
         "abstractive_summary_beam_2": {"summary": "abstractive", "summary_beam": 2},
     }
     for name, extra in e2e_variants.items() if plan.get("tuning", True) else []:
@@ -275,7 +285,7 @@ def summarize(raw: dict[str, Any], plan: dict[str, Any], model_dir: Path, thread
     ref_batch = DEFAULT_BATCH if DEFAULT_BATCH in batches else max(batches)
 
     ratios: dict[str, dict[str, float]] = {}
-    for backend in ("transformers_int8", "ct2_int8", "ct2_fp32"):
+    for backend in THROUGHPUT_BACKENDS[1:]:
         for beam in beams:
             per_batch = {}
             for batch in batches:
@@ -306,7 +316,7 @@ def summarize(raw: dict[str, Any], plan: dict[str, Any], model_dir: Path, thread
             "fp32_ceiling_tokens_per_s": round(fp32_ceiling, 1),
             "int8_ceiling_tokens_per_s": round(int8_rate * 1e3 / mflop, 1) if int8_rate else None,
         }
-        for backend in ("transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32"):
+        for backend in THROUGHPUT_BACKENDS:
             best = max((rate(raw, backend, beam, b) or 0.0) for b in batches)
             row[f"{backend}_best_tokens_per_s"] = best
             row[f"{backend}_fraction_of_fp32_ceiling"] = round(best / fp32_ceiling, 3)
@@ -369,6 +379,21 @@ def summarize(raw: dict[str, Any], plan: dict[str, Any], model_dir: Path, thread
                 ),
                 "e2e_s": {name: run["mean_s"] for name, run in et.items()},
             }
+        )
+    for beam in beams:  # the target vocabulary against the whole one, same run, same fixed-length work
+        with_map, without = (
+            rate(raw, "ct2_int8_target_vocab", beam, ref_batch),
+            rate(raw, "ct2_int8", beam, ref_batch),
+        )
+        if with_map and without:
+            tuning_summary[f"target_vocab_throughput_speedup_beam{beam}"] = round(with_map / without, 2)
+    if "full_vocab" in et and "default" in et:
+        tuning_summary["target_vocab_speedup_per_article"] = round(
+            et["full_vocab"]["mean_s"] / et["default"]["mean_s"], 2
+        )
+    if "abstractive_full_vocab" in et and "abstractive" in et:
+        tuning_summary["target_vocab_speedup_per_article_abstractive"] = round(
+            et["abstractive_full_vocab"]["mean_s"] / et["abstractive"]["mean_s"], 2
         )
     cold = raw["cold_start"]
     peak = {
@@ -443,8 +468,9 @@ def tokens(run: dict[str, Any]) -> dict[str, Any]:
     """Per article on average: words, source pieces, forced vs ideal output pieces, summarizer input.
 
     Forced = what the benchmark decoded (each batch to its longest source x ratio); ideal = each sentence
-    to its own source x ratio. The estimate scales the translation stages by ideal / forced: what the
-    article would take if every sentence stopped at its own length (a real batch sheds finished sentences).
+    to its own source x ratio. The estimate scales the translation stages by ideal / forced: a lower bound
+    for a real batch, which sheds finished sentences but pays each step's fixed part (the weights read)
+    until its longest sentence ends.
     """
     arts = run["articles"]
     n = len(arts)
@@ -548,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         "timestamp": stamp,
         "plan": plan_name,
         "plan_settings": plan,
-        "models": {"dir": str(model_dir), "kind": _kind(model_dir)},
+        "models": {"dir": str(model_dir), "kind": _kind(model_dir), **_vocabularies(model_dir)},
         "machine": info,
         "versions": versions(),
         "environment": {
@@ -588,6 +614,19 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     return 0
+
+
+def _vocabularies(model_dir: Path) -> dict[str, Any]:
+    """ar-en's joint vocabulary and the part of it the target vocabulary map keeps."""
+    from tarjama.nlp.manifest import ct2_path, read_meta
+    from tarjama.nlp.target_vocab import read_vmap
+
+    try:
+        ct2 = ct2_path(model_dir, read_meta(model_dir, "ar-en"))
+        vocab = json.loads((model_dir / "ar-en" / "hf" / "vocab.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {"ar_en_vocab": len(vocab), "ar_en_target_vocab": len(read_vmap(ct2)) if ct2 else 0}
 
 
 def _kind(model_dir: Path) -> str:

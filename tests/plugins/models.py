@@ -25,7 +25,7 @@ def tiny_hash() -> str:
 
     pkg = resources.files("tarjama.nlp")
     digest = hashlib.sha256(BUILDER_VERSION.encode())
-    for name in ("build.py", "manifest.json", "corpus/ar.txt", "corpus/en.txt"):
+    for name in ("build.py", "target_vocab.py", "manifest.json", "corpus/ar.txt", "corpus/en.txt"):
         digest.update(pkg.joinpath(name).read_bytes())
     return digest.hexdigest()[:12]
 

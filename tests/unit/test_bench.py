@@ -75,8 +75,9 @@ def test_side_by_side_covers_every_backend_beam_and_batch(smoke: tuple[Path, dic
     _, result = smoke
     plan = result["plan_settings"]
     seen = {(t["backend"], t["beam"]) for t in result["raw"]["throughput"]}
-    backends = {"transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32"}
+    backends = {"transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32", "ct2_int8_target_vocab"}
     assert seen == {(b, k) for b in backends for k in plan["beams"]}
+    assert result["models"]["ar_en_target_vocab"] < result["models"]["ar_en_vocab"]
     for entry in result["raw"]["throughput"]:
         assert [r["batch"] for r in entry["rows"]] == plan["batch_sizes"]
         for row in entry["rows"]:  # forced length: every sentence decoded exactly `tokens` tokens

@@ -34,6 +34,9 @@ class Settings(BaseModel):
         0, ge=0, description="Translation batches decoded in parallel (ctranslate2); 0 = one per thread."
     )
     batch_size: int = Field(16, ge=1, le=256, description="Sentences per translation batch.")
+    target_vocab: bool = Field(
+        True, description="Translators score only the pieces their target tokenizer can write (faster)."
+    )
     beam_size: int = Field(4, ge=1, le=8, description="Default beam size.")
     summary: SummaryMode = Field("extractive", description="Default summary mode.")
     summary_sentences: int = Field(3, ge=1, le=10, description="Default summary length in sentences.")

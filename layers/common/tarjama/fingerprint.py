@@ -24,6 +24,7 @@ def _model_key(ref: ModelRef) -> dict[str, str]:
         "backend": ref.backend,
         "quantization": ref.quantization,
         "kind": ref.kind,
+        "vocabulary": ref.vocabulary,
     }
 
 

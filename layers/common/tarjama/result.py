@@ -59,6 +59,9 @@ class ModelRef(BaseModel):
     backend: str
     quantization: str
     kind: Literal["real", "tiny", "twin"] = "real"
+    vocabulary: Literal["target", "full"] = Field(
+        "full", description="`target`: the decoder scored only the pieces its target tokenizer can write."
+    )
 
 
 class Usage(BaseModel):

@@ -39,9 +39,12 @@ class Ct2Translator(BaseTranslator):
         inter_threads: int = 1,
         source_prefix: str = "",
         target_lang: str = "en",
+        target_vocab: bool = False,
     ) -> None:
         super().__init__(hf_dir, source_prefix=source_prefix, target_lang=target_lang)
         self.quantization = quantization
+        # the copy's vocabulary map (target_vocab.py): only the pieces the target tokenizer can write
+        self.target_vocab = target_vocab
         self.vocab = MarianVocab(hf_dir)
         self.parallel_batches = max(1, inter_threads)
         self.model = load_ct2(ct2_dir, threads, self.parallel_batches)
@@ -62,6 +65,7 @@ class Ct2Translator(BaseTranslator):
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "length_penalty": 1.0,
             "return_scores": True,
+            "use_vmap": self.target_vocab,
         }
 
     @staticmethod

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tarjama.nlp.target_vocab import target_pieces
 from tarjama.nlp.translate import SPECIAL, BaseTranslator, Decoded, resolve_threads
 
 
@@ -19,12 +20,41 @@ def set_threads(threads: int) -> None:
     torch.set_num_threads(resolve_threads(threads))
 
 
+class TargetVocabulary:
+    """A logits processor: only the target vocabulary's pieces stay candidates.
+
+    A mask, like transformers' own processors: its beam scores stay the full softmax's log-probabilities
+    (CTranslate2 renormalizes over the kept pieces); greedy output and its scores, which transformers
+    normalizes after processing, are the same on both. Either way a decoder that puts no weight outside the
+    set decodes exactly as without the mask.
+    """
+
+    def __init__(self, allowed: Sequence[int]) -> None:
+        self.allowed = sorted(set(allowed))
+        self._blocked: Any = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        if self._blocked is None or self._blocked.shape[0] != scores.shape[-1]:
+            blocked = torch.ones(scores.shape[-1], dtype=torch.bool)
+            blocked[torch.tensor(self.allowed, dtype=torch.long)] = False
+            self._blocked = blocked
+        return scores.masked_fill(self._blocked, float("-inf"))
+
+
 class HfTranslator(BaseTranslator):
     backend = "transformers"
     quantization = "float32"
 
     def __init__(
-        self, hf_dir: Path, *, threads: int = 0, source_prefix: str = "", target_lang: str = "en"
+        self,
+        hf_dir: Path,
+        *,
+        threads: int = 0,
+        source_prefix: str = "",
+        target_lang: str = "en",
+        target_vocab: bool = False,
     ) -> None:
         super().__init__(hf_dir, source_prefix=source_prefix, target_lang=target_lang)
         import warnings
@@ -40,6 +70,11 @@ class HfTranslator(BaseTranslator):
         self.model: Any = tf.MarianMTModel.from_pretrained(str(hf_dir)).eval()
         self.pad_id = int(self.model.config.pad_token_id)
         self.eos_id = int(self.model.config.eos_token_id)
+        self.target_vocab = target_vocab
+        self._processors: Any = None
+        if target_vocab:  # the same set CTranslate2's vocabulary map scores (target_vocab.py)
+            allowed = self.tokenizer.convert_tokens_to_ids(target_pieces(hf_dir))
+            self._processors = tf.LogitsProcessorList([TargetVocabulary(allowed)])
 
     def tokenize(self, text: str) -> list[str]:
         pieces: list[str] = self.tokenizer.tokenize(text)
@@ -82,6 +117,7 @@ class HfTranslator(BaseTranslator):
                 early_stopping=True,
                 forced_eos_token_id=None,
                 bad_words_ids=[[self.pad_id]],
+                logits_processor=self._processors,
                 return_dict_in_generate=True,
                 output_scores=True,
             )

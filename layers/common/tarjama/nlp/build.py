@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.nlp.manifest import HF_DIR, Kind, ModelMeta, ModelSpec, load_manifest, write_meta
+from tarjama.nlp.target_vocab import has_target_tokenizer, target_pieces, write_vmap
 
 # Bump whenever the built models change: test fixtures cache tiny models under a hash of this.
-BUILDER_VERSION = "tiny-3"
+BUILDER_VERSION = "tiny-4"
 
 TINY_MARIAN = {
     "d_model": 32,
@@ -48,6 +49,7 @@ TINY_BART = {**TINY_MARIAN, "activation_function": "gelu", "max_position_embeddi
 SPM_VOCAB = {"ar": 1200, "en": 600}
 BPE_VOCAB = 900
 MARIAN_SPECIALS = ("</s>", "<unk>")
+MARIAN_FILLER = "▁<twin"  # twin vocabulary padding: "▁<twin0>", "▁<twin1>", ...
 SPM_SPECIALS = {"<unk>", "<s>", "</s>"}
 
 
@@ -94,7 +96,7 @@ def marian_vocab(source: list[str], target: list[str], extra: list[str], size: i
     if size is not None:
         if len(tokens) + 1 > size:
             raise ValueError(f"vocabulary of {len(tokens) + 1} entries exceeds {size}")
-        tokens.extend(f"▁<twin{i}>" for i in range(size - len(tokens) - 1))
+        tokens.extend(f"{MARIAN_FILLER}{i}>" for i in range(size - len(tokens) - 1))
     tokens.append("<pad>")
     return {token: i for i, token in enumerate(tokens)}
 
@@ -238,11 +240,23 @@ def _bart(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: in
     return hf
 
 
-def convert_ct2(hf: Path, out: Path, quantization: str) -> Path:
-    """The CTranslate2 copy of a transformers model directory (also what `tarjama models convert` runs)."""
+def convert_ct2(hf: Path, out: Path, quantization: str, *, target_size: int | None = None) -> Path:
+    """The CTranslate2 copy of a transformers model directory (also what `tarjama models convert` runs).
+
+    A Marian model's copy gets its target vocabulary map (`target_vocab`). `target_size` (shape twins only)
+    tops the map up with filler entries to the real target tokenizer's size, so the restricted output
+    projection has the real width.
+    """
     from ctranslate2.converters import TransformersConverter
 
     TransformersConverter(str(hf)).convert(str(out), quantization=quantization, force=True)
+    if has_target_tokenizer(hf):
+        pieces = target_pieces(hf)
+        if target_size is not None and len(pieces) < target_size:
+            vocab: dict[str, int] = json.loads((hf / "vocab.json").read_text("utf-8"))
+            fillers = [p for p in vocab if p.startswith(MARIAN_FILLER)]
+            pieces += fillers[: target_size - len(pieces)]
+        write_vmap(out, pieces)
     return out
 
 
@@ -274,7 +288,8 @@ def build(
         builder = _marian if spec.architecture == "marian" else _bart
         hf = builder(spec, dims, out, kind, seed)
         ct2_dir = f"ct2-{quantization}"
-        convert_ct2(hf, root / ct2_dir, quantization)
+        target_size = spec.config.get("target_vocab_size") if kind == "twin" else None
+        convert_ct2(hf, root / ct2_dir, quantization, target_size=target_size)
         write_meta(
             out,
             ModelMeta(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tarjama.config import Settings
 from tarjama.errors import ModelError, ModelMissingError
@@ -24,6 +24,7 @@ from tarjama.nlp.manifest import (
     load_manifest,
     read_meta,
 )
+from tarjama.nlp.target_vocab import VMAP_FILE, has_target_tokenizer
 from tarjama.result import ModelRef
 
 ROLES_BY_MODE = {
@@ -81,7 +82,20 @@ class ModelProvider:
             backend=backend,
             quantization=meta.quantization if backend == "ctranslate2" else "float32",
             kind=meta.kind,
+            vocabulary=self.vocabulary_for(name, backend),
         )
+
+    def vocabulary_for(self, name: str, backend: str) -> Literal["target", "full"]:
+        """`target` when the setting is on and this copy of the model can restrict its output pieces.
+
+        From files only (no ML import): a CTranslate2 copy made before the map existed stays `full`.
+        """
+        if not self.settings.target_vocab or not has_target_tokenizer(hf_path(self.model_dir, name)):
+            return "full"
+        if backend == "ctranslate2":
+            ct2 = ct2_path(self.model_dir, self.meta(name))
+            return "target" if ct2 is not None and (ct2 / VMAP_FILE).is_file() else "full"
+        return "target"
 
     def describe(self, summary_mode: str) -> dict[str, ModelRef]:
         roles = ROLES_BY_MODE.get(summary_mode, ROLES_BY_MODE["abstractive"])
@@ -149,6 +163,7 @@ class ModelProvider:
                     inter_threads=inter,
                     source_prefix=spec.source_prefix,
                     target_lang=spec.target_lang,
+                    target_vocab=self.vocabulary_for(name, backend) == "target",
                 )
             if spec.architecture == "bart":
                 from tarjama.nlp.backend_hf import HfSummarizer
@@ -157,7 +172,11 @@ class ModelProvider:
             from tarjama.nlp.backend_hf import HfTranslator
 
             return HfTranslator(
-                hf, threads=threads, source_prefix=spec.source_prefix, target_lang=spec.target_lang
+                hf,
+                threads=threads,
+                source_prefix=spec.source_prefix,
+                target_lang=spec.target_lang,
+                target_vocab=self.vocabulary_for(name, backend) == "target",
             )
         except ImportError as exc:
             raise ModelError(

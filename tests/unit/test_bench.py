@@ -78,6 +78,14 @@ def test_side_by_side_covers_every_backend_beam_and_batch(smoke: tuple[Path, dic
     backends = {"transformers_fp32", "transformers_int8", "ct2_int8", "ct2_fp32", "ct2_int8_target_vocab"}
     assert seen == {(b, k) for b in backends for k in plan["beams"]}
     assert result["models"]["ar_en_target_vocab"] < result["models"]["ar_en_vocab"]
+    # the headline ratio: passes alternating the peer and ctranslate2, paired
+    assert [h["backend"] for h in result["raw"]["headline"]] == [
+        "transformers_fp32",
+        "ct2_int8",
+        "ct2_int8_target_vocab",
+    ] * plan["headline_reps"]
+    head = result["headline_paired_ratios"]
+    assert result["ratio_ct2_int8_vs_transformers_fp32_beam4"] == head["ct2_int8"] > 0
     for entry in result["raw"]["throughput"]:
         assert [r["batch"] for r in entry["rows"]] == plan["batch_sizes"]
         for row in entry["rows"]:  # forced length: every sentence decoded exactly `tokens` tokens

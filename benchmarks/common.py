@@ -143,9 +143,9 @@ class ForcedLength:
 class TwinTranslator:
     """The real translator (its batching, sorting, parallel batches) with forced output lengths.
 
-    Sets the benchmark-only `TranslateOptions.forced_output_ratio`: every batch decodes exactly
-    round(ratio x its longest source) tokens, as a real batch runs until its longest output ends. Counts the
-    forced tokens against the ideal ones (round(ratio x each sentence's own source)): the overshoot.
+    Sets the benchmark-only `TranslateOptions.forced_output_ratio`: on CTranslate2 every sentence decodes
+    exactly round(ratio x its source) tokens and leaves its batch, as at a real EOS. Counts the decoded
+    tokens against those ideal ones (equal unless a runtime forces whole batches: the overshoot).
     With `pieces_per_word`, every sentence's source is cut to round(pieces_per_word x its words) pieces
     (the assumed real tokenization); the segmenter sees the same counts. Also turns off the retry of
     repetitive output (random weights repeat themselves; a real model rarely does).

@@ -97,9 +97,12 @@ def performance_md(r: dict[str, Any]) -> str:
         "arbitrarily, so decoding is forced to a fixed length: "
         f"{r['plan_settings']['tokens']} tokens per sentence in the throughput runs; end to end, the "
         "service's own path (`tarjama` Digester -> Translator: length-sorted batches, parallel batches) "
-        "with the benchmark-only `TranslateOptions.forced_output_ratio`: every batch decodes exactly "
-        f"round({env['forced_output_ratio']} x its longest source) tokens "
-        f"({env['back_translation_output_ratio']} x for the summary's en->ar back-translation). "
+        "with the benchmark-only `TranslateOptions.forced_output_ratio`: every sentence takes exactly "
+        f"round({env['forced_output_ratio']} x its source) beam-search steps "
+        f"({env['back_translation_output_ratio']} x for the summary's en->ar back-translation) and then "
+        "leaves its batch, as at a real EOS (CTranslate2: a forced prefix of that length, every piece an "
+        "end token after it; the decoder still runs every beam at every step, so the work is a real "
+        "decode's). "
         "Every configuration runs in its own process (`OMP_WAIT_POLICY=PASSIVE` for all).",
         "",
         "**Tokenization: two figures for every seed-article number.** The twin's sentencepiece model is "
@@ -148,16 +151,14 @@ def performance_md(r: dict[str, Any]) -> str:
         "## Seed articles end to end (ctranslate2 int8, beam 4, cache off, warm process)",
         "",
         "The real Digester on every seed article (clean -> segment -> translate -> summarize), default "
-        "settings (batch 16, parallel batches = threads). Tokens are per article on average: source "
-        "pieces, output pieces decoded (forced: each batch to its longest sentence) and ideal (each "
-        "sentence to its own length). The last column scales the translation time by ideal / forced: "
-        "a lower bound for a real batch, which sheds its sentences as they end but still pays each "
-        "step's fixed part (reading the weights) until its longest sentence ends; not a measurement.",
+        "settings (batch 16, parallel batches = threads, target vocabulary). Tokens are per article on "
+        "average: source pieces, output pieces decoded and the ideal count (each sentence "
+        f"{env['forced_output_ratio']} x its own source): equal, as every sentence ends at its own length.",
         "",
         "| Tokenization | Summary | s per article | clean ms | segment ms | translate ms | summarize ms "
-        "| source tokens | output forced / ideal | summarizer input | back-translation forced / ideal "
-        "| peak RSS MB | s at ideal tokens (estimate) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| source tokens | output decoded / ideal | summarizer input | back-translation decoded / ideal "
+        "| peak RSS MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, key, skey, tkey in (
         (f"assumed {ppw}/word", "e2e", "seed_article_stage_ms", "seed_article_tokens"),
@@ -175,8 +176,7 @@ def performance_md(r: dict[str, Any]) -> str:
             lines.append(
                 f"| {label} | {mode} | **{run['mean_s']:.2f}** | {st['clean']:,.1f} | {st['segment']:,.1f} | "
                 f"{st['translate']:,.0f} | {st['summarize']:,.0f} | {tk['source']:,.0f} | "
-                f"{tk['forced']:,.0f} / {tk['ideal']:,.0f} (+{tk['overshoot']:.0%}) | {summ} | {back} | "
-                f"{run['peak_rss_mb']:,.0f} | {tk['estimate_at_ideal_tokens_s']:.2f} |"
+                f"{tk['forced']:,.0f} / {tk['ideal']:,.0f} | {summ} | {back} | {run['peak_rss_mb']:,.0f} |"
             )
     arts = raw["e2e"]["extractive"]["articles"]
     abstr = raw["e2e"]["abstractive"]
@@ -353,9 +353,9 @@ def settings_section(r: dict[str, Any]) -> list[str]:
     inter = next((c for c in cfgs if c["inter_threads"] > 1), None)
     lines += [
         "",
-        "Two smaller batches also force fewer tokens than one big one (each batch decodes to its own "
-        "longest sentence), so part of the per-article gain is the forcing's overshoot shrinking; the "
-        "tok/s column and the fixed-length throughput rows below compare the same work.",
+        "Every sentence decodes its own forced length in every configuration, so the output tokens are the "
+        "same and the per-article times compare the same work; a batch's fixed cost per step (reading "
+        "the weights) is paid until its longest sentence ends.",
     ]
     if intra and inter:
         tt0 = raw["tuning_throughput"]
@@ -501,13 +501,8 @@ def misses(r: dict[str, Any]) -> list[str]:
             f"({'met' if item['met'] else 'missed'}), {_fmt(item['value_twin_tokenizer'])} s at the twin's "
             f"({'met' if item['met_twin_tokenizer'] else 'missed'}), against < {item['limit_s']:.0f} s.** "
             f"{where}. The twin's tokenizer gives {tk_twin['source']:,.0f} source pieces per article where "
-            f"the assumed real one gives {tk['source']:,.0f}. The forcing decodes every batch to its "
-            f"longest sentence: {tk['forced']:,.0f} output tokens where each sentence's own length sums "
-            f"to {tk['ideal']:,.0f} (+{tk['overshoot']:.0%}). A real batch sheds sentences as they end, "
-            "but a decoding step's cost is partly fixed (the weights are read whatever the rows), so the "
-            "real figure lies between the measurement and "
-            f"{tk['estimate_at_ideal_tokens_s']:.2f} s (translation scaled to the ideal tokens: a lower "
-            "bound, not a measurement). Load average "
+            f"the assumed real one gives {tk['source']:,.0f}, decoded to {tk['forced']:,.0f} output "
+            "tokens. Load average "
             f"{r['machine']['load_average_at_start'][0]} on "
             f"{r['machine']['logical_cpus']} CPUs at the start of the run."
         )

@@ -110,15 +110,15 @@ def test_end_to_end_reports_stage_timings_and_the_abstractive_path(
     assert result["raw"]["e2e"]["abstractive"]["articles"][0]["decoded"]["summarizer"]["input"] > 0
 
 
-def test_end_to_end_goes_through_the_real_batches_forced_per_batch(
+def test_end_to_end_goes_through_the_real_batches_forced_per_sentence(
     smoke: tuple[Path, dict[str, Any]],
 ) -> None:
     _, result = smoke
     for key in ("seed_article_tokens", "seed_article_tokens_twin_tokenizer"):
         tokens = result[key]["extractive"]
-        # every batch decodes to its longest sentence: never less than each sentence's own length
-        assert tokens["forced"] >= tokens["ideal"] > 0
-        assert tokens["overshoot"] >= 0
+        # every sentence decodes exactly its own forced length (then leaves its batch)
+        assert tokens["forced"] == tokens["ideal"] > 0
+        assert tokens["overshoot"] == 0
     assumed = result["seed_article_tokens"]["extractive"]
     ppw = result["environment"]["assumed_ar_pieces_per_word"]
     # the assumed tokenization: about ppw pieces per word, plus EOS per sentence

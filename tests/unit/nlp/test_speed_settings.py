@@ -77,20 +77,31 @@ def test_parallel_batches_split_an_article_over_the_workers(
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
-def test_forced_output_ratio_decodes_each_batch_to_its_longest_source(
-    tiny_providers: dict[str, Any], seed_sentences: list[str], backend: str
+@pytest.mark.parametrize("beam", [1, 4])
+def test_forced_output_ratio_decodes_exactly_the_forced_lengths(
+    tiny_providers: dict[str, Any], seed_sentences: list[str], backend: str, beam: int
 ) -> None:
+    """ctranslate2: each sentence its own length (then shed from its batch); transformers: each batch
+    to its longest sentence's."""
     model = tiny_providers[backend].translator()
     ratio, size = 0.5, 4
     options = TranslateOptions(
-        beam_size=2, batch_size=size, forced_output_ratio=ratio, retry_no_repeat_ngram_size=0
+        beam_size=beam, batch_size=size, forced_output_ratio=ratio, retry_no_repeat_ngram_size=0
     )
     out = model.translate(seed_sentences, options)
-    lengths = sorted(((t.tokens_in, t.tokens_out) for t in out), key=lambda x: -x[0])
-    for start in range(0, len(lengths), size):  # batches are length-sorted, longest first
-        batch = lengths[start : start + size]
-        forced = min(max(1, round(ratio * batch[0][0])), model.max_output)
-        assert {o for _, o in batch} == {forced}
+
+    def forced(source_tokens: int) -> int:
+        return min(max(1, round(ratio * source_tokens)), model.max_output)
+
+    if backend == "ctranslate2":
+        assert [t.tokens_out for t in out] == [forced(t.tokens_in) for t in out]
+        assert len({t.tokens_out for t in out}) > 2  # not one length for all: per sentence
+        assert all(t.text for t in out)
+    else:
+        lengths = sorted(((t.tokens_in, t.tokens_out) for t in out), key=lambda x: -x[0])
+        for start in range(0, len(lengths), size):  # batches are length-sorted, longest first
+            batch = lengths[start : start + size]
+            assert {o for _, o in batch} == {forced(batch[0][0])}
     default = model.translate(seed_sentences[:2], TranslateOptions(beam_size=2))
     assert all(t.tokens_out <= model.max_new_tokens(t.tokens_in, BEAM4) + 1 for t in default)
 

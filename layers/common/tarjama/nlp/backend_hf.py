@@ -94,9 +94,12 @@ class HfTranslator(BaseTranslator):
         max_new_tokens: int,
         no_repeat_ngram_size: int,
         min_new_tokens: int = 0,
+        forced: Sequence[int] | None = None,
     ) -> list[Decoded]:
         import torch
 
+        if forced is not None:  # forces_per_sentence is False: the batch is forced to its longest
+            raise ValueError("transformers cannot end the sentences of a batch one by one")
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in batch]
         width = max(len(x) for x in ids)
         input_ids = torch.full((len(ids), width), self.pad_id, dtype=torch.long)

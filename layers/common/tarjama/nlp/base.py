@@ -32,9 +32,10 @@ class TranslateOptions:
     retry_no_repeat_ngram_size: int = 3
     # `low_score` when the mean log-probability per output token falls below this
     low_score_threshold: float = -2.0
-    # Benchmarks only (shape twins with random weights): every batch decodes exactly
-    # round(forced_output_ratio x its longest source) tokens, so the work depends on the input alone. None
-    # (always, in the service) = decode until EOS.
+    # Benchmarks only (shape twins with random weights, which end on EOS arbitrarily): the work depends on
+    # the input alone. CTranslate2 ends every sentence after exactly round(forced_output_ratio x its source)
+    # steps, shedding it from its batch as a real EOS does; transformers decodes every batch to its longest
+    # sentence's length. None (always, in the service) = decode until EOS.
     forced_output_ratio: float | None = None
 
 

@@ -98,6 +98,8 @@ class BaseTranslator(ABC):
     # batches the runtime decodes at the same time (CTranslate2 inter_threads); with more than one, an
     # article's sentences are spread over that many length-sorted batches so every worker has one
     parallel_batches: int = 1
+    # benchmarks: the runtime can end each sentence of a batch at its own forced length (`forced_lengths`)
+    forces_per_sentence: bool = False
 
     def __init__(self, hf_dir: Path, *, source_prefix: str = "", target_lang: str = "en") -> None:
         config = read_json(hf_dir / "config.json")
@@ -132,8 +134,12 @@ class BaseTranslator(ABC):
         max_new_tokens: int,
         no_repeat_ngram_size: int,
         min_new_tokens: int = 0,
+        forced: Sequence[int] | None = None,
     ) -> list[Decoded]:
-        """One batch of source pieces (each ending in EOS) to one hypothesis each, in order."""
+        """One batch of source pieces (each ending in EOS) to one hypothesis each, in order.
+
+        `forced` (benchmarks, `forces_per_sentence` runtimes only): each sentence's exact number of steps.
+        """
 
     def max_new_tokens(self, source_tokens: int, options: TranslateOptions) -> int:
         wanted = math.ceil(options.max_length_a * source_tokens + options.max_length_b)
@@ -147,9 +153,18 @@ class BaseTranslator(ABC):
         """
         longest = max(len(s) for s in batch)
         if options.forced_output_ratio is not None:
-            forced = max(1, min(round(options.forced_output_ratio * longest), self.max_output))
-            return forced, forced
+            forced = self.forced_length(longest, options.forced_output_ratio)
+            return (0 if self.forces_per_sentence else forced), forced
         return 0, self.max_new_tokens(longest, options)
+
+    def forced_length(self, source_tokens: int, ratio: float) -> int:
+        return max(1, min(round(ratio * source_tokens), self.max_output))
+
+    def forced_lengths(self, batch: list[list[str]], options: TranslateOptions) -> list[int] | None:
+        """Each sentence's own forced length, where the runtime can end sentences one by one (benchmarks)."""
+        if options.forced_output_ratio is None or not self.forces_per_sentence:
+            return None
+        return [self.forced_length(len(s), options.forced_output_ratio) for s in batch]
 
     def translate(self, sentences: Sequence[str], options: TranslateOptions) -> list[Translation]:
         results: list[Translation | None] = [None] * len(sentences)
@@ -239,6 +254,7 @@ class BaseTranslator(ABC):
                 max_new_tokens=most,
                 no_repeat_ngram_size=ngram,
                 min_new_tokens=least,
+                forced=self.forced_lengths(batch, options),
             )
         except Exception as exc:  # any failure of the decoder: isolate it to the sentence that causes it
             logger.warning("decode failed", extra={"batch": len(batch), "error": type(exc).__name__})

@@ -260,7 +260,7 @@ def measure(model_dir: Path, plan: dict[str, Any], threads: int, in_process: boo
     e2e_tuning: dict[str, Any] = {}
     e2e_variants: dict[str, dict[str, Any]] = {
         "default": {},
-        "inter_1": {"inter_threads": 1},
+        "inter_per_thread": {"inter_threads": 0},
         "batch_8": {"batch_size": 8},
         "beam_1": {"beam": 1},
         "full_vocab": {"target_vocab": False},

@@ -31,7 +31,7 @@ class Settings(BaseModel):
     backend: Backend = Field("auto", description="auto = ctranslate2 when converted models exist.")
     threads: int = Field(0, ge=0, description="Threads for the models; 0 = one per core.")
     inter_threads: int = Field(
-        0, ge=0, description="Translation batches decoded in parallel (ctranslate2); 0 = one per thread."
+        1, ge=0, description="Translation batches decoded in parallel (ctranslate2); 0 = one per thread."
     )
     batch_size: int = Field(16, ge=1, le=256, description="Sentences per translation batch.")
     target_vocab: bool = Field(

@@ -107,15 +107,16 @@ def test_forced_output_ratio_decodes_exactly_the_forced_lengths(
 
 
 def test_provider_spreads_the_threads_over_parallel_translation_batches(tiny_model_dir: Path) -> None:
-    auto = ModelProvider(Settings(model_dir=tiny_model_dir, models="tiny", threads=2), backend="ctranslate2")
+    settings = Settings(model_dir=tiny_model_dir, models="tiny", threads=2, inter_threads=0)
+    auto = ModelProvider(settings, backend="ctranslate2")
     translator: Any = auto.translator()
     summarizer: Any = auto.summarizer()
-    assert translator.parallel_batches == 2  # default: one batch per thread
+    assert translator.parallel_batches == 2  # 0: one batch per thread
     assert translator.model.num_translators == 2
     assert summarizer.model.num_translators == 1  # one article: one worker, every thread
-    settings = Settings(model_dir=tiny_model_dir, models="tiny", threads=2, inter_threads=1)
-    one: Any = ModelProvider(settings, backend="ctranslate2").translator()
-    assert one.parallel_batches == 1
+    default = Settings(model_dir=tiny_model_dir, models="tiny", threads=2)
+    one: Any = ModelProvider(default, backend="ctranslate2").translator()
+    assert one.parallel_batches == 1  # the default: one batch on every thread
     assert one.model.num_translators == 1
 
 

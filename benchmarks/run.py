@@ -74,8 +74,9 @@ PLANS: dict[str, dict[str, Any]] = {
     },
 }
 DEFAULT_BATCH = 16
-# the libraries side by side, then the production path: ctranslate2 int8 scoring the target vocabulary
+# the peer first, then the library and the production path (ctranslate2 int8 + its target vocabulary)
 HEADLINE_BACKENDS = ("transformers_fp32", "ct2_int8", "ct2_int8_target_vocab")
+# the libraries side by side, then the production path
 THROUGHPUT_BACKENDS = (
     "transformers_fp32",
     "transformers_int8",
@@ -133,9 +134,17 @@ def log(message: str) -> None:
 
 
 def ensure_twin(path: Path) -> Path:
-    """The shape twins (`tarjama models twin`), built once into `path`."""
-    if (path / "summarizer" / "tarjama-model.json").is_file():
-        return path
+    """The shape twins (`tarjama models twin`), built once into `path` (again when the builder changed)."""
+    from tarjama.nlp.build import BUILDER_VERSION
+
+    try:
+        metas = [
+            json.loads((path / n / "tarjama-model.json").read_text("utf-8")) for n in ("ar-en", "summarizer")
+        ]
+        if all(m.get("builder") == BUILDER_VERSION for m in metas):
+            return path
+    except (OSError, ValueError):
+        pass
     log(f"building shape twins into {path} (once; a minute or two)")
     subprocess.run(
         [str(Path(sys.executable).parent / "tarjama"), "models", "twin", "--out", str(path)],
@@ -183,7 +192,7 @@ def measure(model_dir: Path, plan: dict[str, Any], threads: int, in_process: boo
             results["throughput"].append({**entry, "peak_rss_mb": measured["peak_rss_mb"]})
 
     # the headline pair again, alternating (peer, ct2, service, peer, ...) in fresh processes: the ratio is
-    # the median of the paired ratios, so a change of load between two sequential runs cannot make it
+    # the median of the paired ratios, so a change of load between two sequential runs cannot decide it
     headline_batch = DEFAULT_BATCH if DEFAULT_BATCH in plan["batch_sizes"] else max(plan["batch_sizes"])
     results["headline"] = []
     for rep in range(int(plan.get("headline_reps", 1))):

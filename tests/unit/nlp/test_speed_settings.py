@@ -1,8 +1,8 @@
 """Speed settings keep the output identical; the benchmark-only forced length decodes exactly what it says.
 
 On the tiny models (ctranslate2 float32, and int8 quantized on load as in production): parallel batches
-(`inter_threads`) against one worker, same tokens; `forced_output_ratio` per batch on both backends; the
-summarizer's budget following the requested sentences.
+(`inter_threads`) against one worker, same tokens; `forced_output_ratio` per sentence on ctranslate2 and
+per batch on transformers; the summarizer's budget following the requested sentences.
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ class ModelProvider:
         self._lock = threading.Lock()
         self._loaded: dict[str, Any] = {}
         self._meta: dict[str, ModelMeta] = {}
+        self._vocabulary: dict[tuple[str, str], Literal["target", "full"]] = {}
 
     # description (no ML imports) -------------------------------------------------------------------
 
@@ -88,8 +89,15 @@ class ModelProvider:
     def vocabulary_for(self, name: str, backend: str) -> Literal["target", "full"]:
         """`target` when the setting is on and this copy of the model can restrict its output pieces.
 
-        From files only (no ML import): a CTranslate2 copy made before the map existed stays `full`.
+        From files only (no ML import), looked up once per model like its metadata: every request's cache
+        key asks. A CTranslate2 copy made before the map existed stays `full`.
         """
+        key = (name, backend)
+        if key not in self._vocabulary:
+            self._vocabulary[key] = self._find_vocabulary(name, backend)
+        return self._vocabulary[key]
+
+    def _find_vocabulary(self, name: str, backend: str) -> Literal["target", "full"]:
         if not self.settings.target_vocab or not has_target_tokenizer(hf_path(self.model_dir, name)):
             return "full"
         if backend == "ctranslate2":

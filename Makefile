@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## typecheck: mypy --strict over the package, the tests and the benchmarks (the files of [tool.mypy])
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

@@ -91,7 +91,8 @@ def test_forced_output_ratio_decodes_exactly_the_forced_lengths(
     out = model.translate(seed_sentences, options)
 
     def forced(source_tokens: int) -> int:
-        return min(max(1, round(ratio * source_tokens)), model.max_output)
+        limit: int = model.max_output
+        return min(max(1, round(ratio * source_tokens)), limit)
 
     if backend == "ctranslate2":
         assert [t.tokens_out for t in out] == [forced(t.tokens_in) for t in out]

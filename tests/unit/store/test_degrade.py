@@ -46,7 +46,8 @@ def test_throttled_calls_fall_back(code: str, aws_endpoint: str, dynamo_table: s
 def _client_error(code: str) -> Exception:
     from botocore.exceptions import ClientError
 
-    return ClientError({"Error": {"Code": code, "Message": "slow down"}}, "GetItem")
+    error: Exception = ClientError({"Error": {"Code": code, "Message": "slow down"}}, "GetItem")
+    return error
 
 
 def _proxied(url: str) -> Any:

@@ -11,7 +11,8 @@ from tarjama.observability import emit_metric, metric_counts
 def _emf(text: str) -> dict[str, object]:
     lines = [json.loads(line) for line in text.splitlines() if line.startswith('{"_aws"')]
     assert len(lines) == 1
-    return lines[0]
+    emf: dict[str, object] = lines[0]
+    return emf
 
 
 def test_outside_lambda_metrics_stay_off_stdout(

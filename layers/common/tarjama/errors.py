@@ -89,3 +89,20 @@ class StoreUnavailableError(TarjamaError):
 
     code = "store_unavailable"
     status = 503
+
+
+class GlossaryInvalidError(TarjamaError):
+    """A glossary file or term list that cannot be used; `details` name the line and the reason."""
+
+    code = "glossary_invalid"
+    status = 400
+
+
+class GlossaryTooLargeError(TarjamaError):
+    code = "glossary_too_large"
+    status = 413
+
+
+class GlossaryNotFoundError(TarjamaError):
+    code = "glossary_not_found"
+    status = 404

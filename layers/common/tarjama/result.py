@@ -75,11 +75,6 @@ class Usage(BaseModel):
     sentences_from_memory: int = 0
 
 
-class RemovedLine(BaseModel):
-    text: str
-    reason: str
-
-
 class DigestResult(BaseModel):
     id: str = Field(description="Fingerprint of everything that shaped this result; `GET /v1/digests/{id}`.")
     ref: str | None = Field(None, description="The caller's reference, echoed back.")

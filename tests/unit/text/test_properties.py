@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tarjama.errors import TarjamaError
 from tarjama.text import Article, clean, normalize, segment
-from tarjama.text import lexicon as lx
+from tarjama.text.lexicon import lexicon
 from tarjama.text.segment import CLOSERS, _not_a_stop
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,12 +55,11 @@ WORDS = [
 ]
 PUNCT = ["", "", "", ".", "،", "؛", "؟", "!", "...", ":", " |", "   ", ".»", "\u00a0", "\u0640"]
 CHROME = [
-    *lx.MENU,
-    *lx.RELATED,
-    *lx.TAGS,
-    *lx.AD,
-    *lx.BREAKING,
-    *lx.COMMENTS,
+    *(
+        phrase
+        for name in ("menu", "related", "tags", "ad", "breaking", "comments")
+        for phrase in getattr(lexicon(), name).entries
+    ),
     "© 2024",
     "0",
     "83",

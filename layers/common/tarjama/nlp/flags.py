@@ -10,13 +10,12 @@ import itertools
 import re
 from collections.abc import Sequence
 
+# The package's one Arabic-letter class lives in the text core; re-exported for the translator's flag.
+from tarjama.text.script import has_arabic as has_arabic
+
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A number: digits with optional thousands separators and one decimal part (Arabic separators included).
 _NUMBER = re.compile(r"\d+(?:[,٬]\d{3})*(?:[.٫]\d+)?")
-# Arabic letters (not punctuation or digits), all blocks and presentation forms.
-_ARABIC_LETTER = re.compile(
-    r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFC]"
-)
 
 
 def normalize_digits(text: str) -> str:
@@ -35,10 +34,6 @@ def numbers(text: str) -> set[str]:
 def missing_numbers(source: str, output: str) -> set[str]:
     """Numbers of the source that the output does not contain (as a number of its own)."""
     return numbers(source) - numbers(output)
-
-
-def has_arabic(text: str) -> bool:
-    return _ARABIC_LETTER.search(text) is not None
 
 
 def is_repetitive(tokens: Sequence[str], *, max_run: int = 3, max_ngram: int = 4) -> bool:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from tarjama.nlp.base import TranslateOptions
 from tarjama.nlp.flags import normalize_digits, numbers
 from tarjama.result import Summary
+from tarjama.text.lexicon import stop_words
+from tarjama.text.normalize import match_key
 
 if TYPE_CHECKING:
     from tarjama.pipeline import ModelPort
@@ -26,80 +28,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIACRITICS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+\b")
-# Arabic function words: frequent everywhere, so they say nothing about what is central.
-_STOP = frozenset(
-    {
-        "في",
-        "من",
-        "على",
-        "إلى",
-        "الى",
-        "عن",
-        "مع",
-        "أن",
-        "ان",
-        "إن",
-        "كان",
-        "كانت",
-        "التي",
-        "الذي",
-        "الذين",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "و",
-        "أو",
-        "او",
-        "ثم",
-        "قد",
-        "لقد",
-        "لا",
-        "لم",
-        "لن",
-        "ما",
-        "هو",
-        "هي",
-        "هم",
-        "كما",
-        "بعد",
-        "قبل",
-        "بين",
-        "حيث",
-        "عند",
-        "منذ",
-        "خلال",
-        "حتى",
-        "كل",
-        "أي",
-        "اي",
-        "أيضا",
-        "ايضا",
-        "وقال",
-        "قال",
-        "وقالت",
-        "قالت",
-        "وأضاف",
-        "أضاف",
-        "وأكد",
-        "أكد",
-        "فيما",
-        "بها",
-        "به",
-        "له",
-        "لها",
-        "لهم",
-        "عليه",
-        "عليها",
-        "فيه",
-        "فيها",
-        "إنه",
-        "انه",
-        "أنه",
-        "يوم",
-        "اليوم",
-    }
-)
 MIN_WORDS = 4
 # The summarizer's decoding budget follows the requested length: a news summary sentence is ~20-25
 # words, ~30 BPE tokens. Decoding to the model's own maximum (142 for distilbart-cnn) for a 3-sentence
@@ -134,7 +62,8 @@ def first_sentences(text: str, count: int, *, cut: bool = False) -> str:
 
 def _terms(sentence: str) -> list[str]:
     words = _WORD.findall(_DIACRITICS.sub("", normalize_digits(sentence)))
-    return [w for w in words if w not in _STOP and len(w) > 1 and not w.isdigit()]
+    stop = stop_words()  # the text core's one list, in match-key form (folded: إلى and الى are one entry)
+    return [w for w in words if match_key(w) not in stop and len(w) > 1 and not w.isdigit()]
 
 
 def central_sentences(sentences: Sequence[str], count: int) -> list[int]:

@@ -2,10 +2,10 @@
 
 It works on lines, in three steps (docs/cleaning.md has the full list of rules and reason codes):
 
-1. Local signals, line by line: separators (runs of 3+ spaces, pipes, bullets: a ticker of other headlines or
-   a menu), lone numbers (share counters), dates and update stamps, and a short phrase list of chrome
-   (share/follow/copyright/read also/related/tags/ad/menu/comments) that only fires on short lines made of
-   such words.
+1. Local signals, line by line (`features.py`): separators (runs of 3+ spaces, pipes, bullets: a ticker of
+   other headlines or a menu), lone numbers (share counters), dates and update stamps, and the phrase lists
+   of chrome (`lexicon/`: share/follow/copyright/read also/related/tags/ad/menu/comments) that only fire on
+   short lines made of such words.
 2. Neighbours: a heading such as "related" or "tags" takes the list of short lines under it; "breaking"
    alone takes the headline under it; a comments heading after the article takes everything below it.
 3. Position: the body runs from the first to the last line of prose (sentence punctuation, length, commas).
@@ -22,109 +22,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
-from tarjama.text import lexicon as lx
-from tarjama.text.normalize import collapse_spaces, match_key, normalize_chars
-from tarjama.text.segment import CLOSERS
+from tarjama.text.features import Features, features, strip_closers
+from tarjama.text.lexicon import lexicon
+from tarjama.text.normalize import normalize_chars
+from tarjama.text.script import letter_counts
 from tarjama.text.types import Article, InputFormat, Removed
 
-
-def _keys(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted({match_key(w) for w in words}, key=len, reverse=True))
-
-
-MENU = frozenset(_keys(lx.MENU))
-SOCIAL = frozenset(_keys(lx.SOCIAL))
-SHARE_WORDS = frozenset(_keys(lx.SHARE_WORDS)) | SOCIAL
-SHARE_STRONG = frozenset(_keys(lx.SHARE_STRONG))
-FOLLOW_VERBS = _keys(lx.FOLLOW_VERBS)
-FOLLOW_PLACES = frozenset(_keys(lx.FOLLOW_PLACES)) | SOCIAL
-COPYRIGHT = _keys(lx.COPYRIGHT)
-READ_ALSO = _keys(lx.READ_ALSO)
-RELATED = _keys(lx.RELATED)
-TAGS = _keys(lx.TAGS)
-AD = frozenset(_keys(lx.AD))
-LOGO = frozenset(_keys(lx.LOGO))
-CAPTION = frozenset(_keys(lx.CAPTION))
-BREAKING = _keys(lx.BREAKING)
-COMMENTS = frozenset(_keys(lx.COMMENTS))
-COMMENT_POLICY_WORDS = _keys(lx.COMMENT_POLICY_WORDS)
-COMMENT_WORDS = _keys(lx.COMMENT_WORDS)
-DISCLAIMER = _keys(lx.DISCLAIMER)
-COOKIES = _keys(lx.COOKIES)
-CAPTION_PREFIXES = _keys(lx.CAPTION_PREFIXES)
-READING_WORDS = frozenset(_keys(lx.READING_WORDS))
-STRONG_READ_ALSO = frozenset(p for p in READ_ALSO if any(w in p for w in ("ايضا", "كذلك", "also")))
-MONTHS = frozenset(_keys(lx.MONTHS))
-DAYS = frozenset(_keys(lx.DAYS))
-TIME_WORDS = frozenset(_keys(lx.TIME_WORDS))
-STAMP_PREFIXES = _keys(lx.STAMP_PREFIXES)
-STAMP_WORDS = frozenset(w for p in STAMP_PREFIXES for w in p.split())
-BYLINE = _keys(lx.BYLINE)
-CREDIT_WORDS = _keys(lx.CREDIT_WORDS)
-FUNCTION_WORDS = frozenset(_keys(lx.FUNCTION_WORDS))
-COMPLEMENTIZERS = frozenset(_keys(lx.COMPLEMENTIZERS))
-SENTENCE_OPENERS = frozenset(_keys(lx.SENTENCE_OPENERS))
-# Read-also verbs that also occur as ordinary verbs: only with a colon right after.
-_READ_VERBS = frozenset({"اقرا", "طالع", "شاهد"})
-# Breaking markers that are ordinary words too: only when alone on their line.
-_BREAKING_ALONE_ONLY = frozenset({"الان", "مباشر", "بث مباشر", "live"})
-
-STOPS = ".!?؟…"
-_SEPARATORS = re.compile(r"\s{3,}|\s*[|•●◆◇■□▪►◄▶◀★☆✦¦]\s*")
-_CRUMB_SEPARATORS = re.compile(r"\s+(?:[»›>/\\←→]|&gt;)\s+")
-_NON_WORD = re.compile(r"[^\w#]+|_+")
-_NUMBERISH = re.compile(r"[\d.,:/+%\-\s]+[kKmMأ]?")
-_NUMBER_TOKEN = re.compile(r"\d+")
-# A lone number that is a date or a time rather than a counter: 10:30, 14/05/2024, 2024-06-01, 2024.
-_DATE_NUMBER = re.compile(r"\d:\d|\d[/.\-]\d{1,2}[/.\-]\d|^\s*(?:19|20)\d\d\s*$")
-_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF]+")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_COUNTER = re.compile(
-    r"(?:\d[\d.,]*\s*(?:[kKمأ](?=\s))?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
-)
-_COUNTER_WORDS = {
-    "share": ("مشاركه", "مشاركات", "شير", "share", "shares"),
-    "views": ("مشاهده", "مشاهدات", "قراءه", "قراءات", "view", "views", "reads", "زياره", "زيارات"),
-    "comments": ("تعليق", "تعليقات", "comment", "comments"),
-}
-_COUNTER_LOOKUP = {match_key(w): reason for reason, ws in _COUNTER_WORDS.items() for w in ws}
-_ZONE_LIMIT = 40
-_BULLET = re.compile(
-    r"[-–•*·▪◦]\s|\d{1,2}[.)-]\s"
-)  # phrase rules only look at lines this short (in words): chrome is short
-
-
-def letter_counts(text: str) -> tuple[int, int]:
-    """(Arabic letters, all letters); linear, in C."""
-    return len(text) - len(_ARABIC_LETTERS.sub("", text)), len(text) - len(_LETTERS.sub("", text))
-
-
-def _strip_closers(text: str) -> str:
-    end = len(text)
-    while end and (text[end - 1] in CLOSERS or text[end - 1] in "*"):
-        end -= 1
-    return text[:end]
-
-
-@dataclass(frozen=True)
-class _Features:
-    text: str
-    key: str
-    tokens: tuple[str, ...]
-    words: int
-    arabic: int
-    letters: int
-    prose: bool
-    local: str | None  # reason from the line alone
-    marker: str | None  # how it affects its neighbours
+_BULLET = re.compile(r"[-–•*·▪◦]\s|\d{1,2}[.)-]\s")
 
 
 @dataclass
 class _Line:
-    f: _Features
+    f: Features
     reason: str | None = None
     tentative: bool = False
     listed: bool = False  # taken by a list heading above it (may be given back as the title)
@@ -132,214 +43,6 @@ class _Line:
     @property
     def kept(self) -> bool:
         return self.reason is None
-
-
-# --- local signals -------------------------------------------------------------------------------------
-
-
-def _count_words(text: str) -> int:
-    """Words with at least one letter or digit: a dash or a pipe is not a word."""
-    if len(text) > 10_000:
-        return len(text.split())  # long lines: the exact count does not change any decision
-    return sum(1 for t in text.split() if any(c.isalnum() for c in t))
-
-
-def _is_prose(text: str, words: int, tokens: tuple[str, ...]) -> bool:
-    """A line of running text: sentence punctuation, length, commas between many words, or the grammar of
-    a sentence (a complementizer such as أن/إن/الذي, or a reporting verb with و, plus function words):
-    scraped paragraphs often lost their final stop, headlines rarely have these."""
-    t = _strip_closers(text)
-    if t[-1:] in "?؟!" and words < 10 and "،" not in t:
-        return False  # a question or exclamation headline: "هل تنجح المفاوضات في إنهاء الحرب؟"
-    if t and t[-1] in STOPS + ":" and words >= 5:
-        return True
-    if words >= 30:
-        return True
-    if words >= 12 and ("،" in t or ", " in t):
-        return True
-    if words >= 10 and any(s in t for s in (". ", "؟ ", "! ")):
-        return True
-    if words >= 10 and tokens:
-        function = sum(1 for w in tokens if w in FUNCTION_WORDS)
-        grammar = tokens[0] in SENTENCE_OPENERS or any(w in COMPLEMENTIZERS for w in tokens)
-        return grammar and function >= 2
-    return False
-
-
-def _ticker(raw: str) -> str | None:
-    """Other headlines (or menu items) on one line, split by runs of spaces, pipes or bullets."""
-    if len(raw) < 12 or not _SEPARATORS.search(raw):
-        return None
-    parts = [p.strip() for p in _SEPARATORS.split(raw)]
-    parts = [p for p in parts if p]
-    if len(parts) < 3:
-        return None
-    counts = [len(p.split()) for p in parts]
-    if max(counts) > 30:
-        return None
-    ended = sum(1 for p in parts if _strip_closers(p)[-1:] in STOPS)
-    if ended > 0.3 * len(parts):
-        return None
-    if sum(1 for c in counts if c <= 2) >= 0.7 * len(parts):
-        return "breadcrumb" if match_key(parts[0]) in {"الرئيسيه", "home"} else "menu"
-    return "ticker"
-
-
-def _breadcrumb(text: str, tokens: tuple[str, ...]) -> bool:
-    if tokens and tokens[0] in {"الرئيسيه", "home"} and len(tokens) <= 8 and text[-1:] not in STOPS:
-        return True
-    parts = _CRUMB_SEPARATORS.split(text)
-    return len(parts) >= 3 and all(0 < len(p.split()) <= 4 for p in parts)
-
-
-def _starts(bare: str, phrases: tuple[str, ...]) -> str | None:
-    for p in phrases:
-        if bare == p or bare.startswith(p + " "):
-            return p
-    return None
-
-
-def _is_date(tokens: tuple[str, ...]) -> bool:
-    """Only date words and numbers: "22 يناير 2024، 6:26 م", "منذ 3 ساعات", "آخر تحديث: الأحد 5/5/2024"."""
-    if not tokens or len(tokens) > 16:
-        return False
-    bare = " ".join(tokens)
-    prefix = _starts(bare, STAMP_PREFIXES)
-    rest = tokens[len(prefix.split()) :] if prefix else tokens
-    if not rest:
-        return False
-    number = day = month = False
-    for t in rest:
-        if _NUMBER_TOKEN.fullmatch(t):
-            number = True
-        elif t in DAYS or (t[:1] == "و" and t[1:] in DAYS):
-            day = True
-        elif t in MONTHS:
-            month = True
-        elif t in TIME_WORDS or t in STAMP_WORDS or (t[:1] == "و" and t[1:] in TIME_WORDS | STAMP_WORDS):
-            continue
-        else:
-            return False
-    return number or day or (month and (prefix is not None or len(rest) >= 2))
-
-
-def _is_reading_time(tokens: tuple[str, ...]) -> bool:
-    """ "مدة القراءة: 3 دقائق", "3 min read": reading words, then only numbers and time units."""
-    if not any(t in READING_WORDS for t in tokens):
-        return False
-    rest = [t for t in tokens if t not in READING_WORDS]
-    return bool(rest) and all(_NUMBER_TOKEN.fullmatch(t) or t in TIME_WORDS for t in rest)
-
-
-def _counter(bare: str) -> str | None:
-    m = _COUNTER.fullmatch(bare)
-    if not m:
-        return None
-    word = m.group("a") or m.group("b") or ""
-    return _COUNTER_LOOKUP.get(word)
-
-
-def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple[str | None, str | None]:
-    """(reason, marker) from the phrase list; only for short lines."""
-    bare = " ".join(tokens)
-    if not bare:
-        return None, None
-    if words <= 6:
-        if bare in LOGO or (tokens[0] in {"logo", "شعار"} and words <= 4):
-            return "logo", None
-        counter = _counter(bare)
-        if counter:
-            return counter, None
-        if bare in BREAKING:
-            return "breaking", "breaking_alone"
-        if bare in COMMENTS:
-            return "comments", "comments_head"
-        if bare in AD:
-            return "ad", None
-        if bare in MENU:
-            return "menu", None
-        if bare in CAPTION:
-            return "caption", None
-        if bare in TAGS:
-            return "tags", "tags_head"
-        related = _starts(bare, RELATED)
-        if related is not None and (bare == related or words <= len(related.split()) + 1):
-            return "related", "related_head"
-        if (tokens[0] in _READ_VERBS and words <= 3 and key.rstrip().endswith(":")) or (
-            bare in READ_ALSO and bare not in _READ_VERBS
-        ):
-            return "read_also", "read_also_alone"
-    if "©" in f_text or any(p in key for p in COPYRIGHT):
-        return "copyright", None
-    if any(w in key for w in COMMENT_WORDS) and sum(1 for p in COMMENT_POLICY_WORDS if p in key) >= 2:
-        return "comment_policy", None
-    if any(p in key for p in DISCLAIMER):
-        return "disclaimer", None
-    if any(p in key for p in COOKIES):
-        return "cookies", None
-    if words <= 15:
-        verb = _starts(bare, FOLLOW_VERBS)
-        if verb and (any(t in FOLLOW_PLACES for t in tokens) or tokens[-1] in {"علي", "عبر", "في", "on"}):
-            return "follow", None
-        if all(t in SHARE_WORDS or t.isdigit() for t in tokens) and any(t in SHARE_STRONG for t in tokens):
-            return "share", None
-        if "الرابط المختصر" in bare or "رابط مختصر" in bare or "نسخ الرابط" in bare:
-            return "share", None
-    if words <= 30:
-        breaking = _starts(bare, BREAKING)
-        if (
-            breaking
-            and breaking not in _BREAKING_ALONE_ONLY
-            and re.match(rf"\W*{re.escape(breaking)}\s*[:|\-–—]", key)
-        ):
-            return "breaking", None
-        rv = _starts(bare, READ_ALSO)
-        if rv is not None and (words > 3 or ":" in key):
-            colon = ":" in key[: len(rv) + 4]
-            if rv in STRONG_READ_ALSO or colon:
-                return ("read_also", "read_also_alone") if words <= 3 else ("read_also", None)
-        caption = _starts(bare, CAPTION_PREFIXES)
-        if caption is not None and words <= 10 and ":" in key[: len(caption) + 4]:
-            return "caption", None
-        tag = _starts(bare, TAGS)
-        if tag and ":" in key[: len(tag) + 3]:
-            return "tags", None
-        if words >= 2 and all(t.startswith("#") for t in tokens):
-            return "tags", None
-    if words <= 16 and _is_date(tokens):
-        return "date", None
-    if words <= 8 and _is_reading_time(tokens):
-        return "reading_time", None
-    if words <= 12 and _breadcrumb(f_text, tokens):
-        return "breadcrumb", None
-    return None, None
-
-
-@lru_cache(maxsize=4096)
-def _features(raw: str) -> _Features:
-    text = collapse_spaces(raw)
-    words = _count_words(text)
-    arabic, letters = letter_counts(text)
-    local: str | None = None
-    marker: str | None = None
-    short = words <= _ZONE_LIMIT and len(text) <= _ZONE_LIMIT * 50
-    key = match_key(text) if short else ""
-    tokens = tuple(_NON_WORD.sub(" ", key).split()) if short else ()
-    prose = _is_prose(text, words, tokens)
-    if not any(c.isalnum() for c in text):
-        local = "noise"
-    elif _NUMBERISH.fullmatch(text) and len(text) <= 20:
-        local = "date" if _DATE_NUMBER.search(text) else "share"
-    else:
-        # Runs of spaces are a separator here but are collapsed in the output: a line kept as prose with its
-        # runs must not turn into a ticker without them, so a line that is one either way is one.
-        local = _ticker(raw) or (_ticker(text) if text != raw else None)
-        if local is None and short:
-            local, marker = _phrase(text, key, tokens, words)
-    return _Features(text, key, tokens, words, arabic, letters, prose, local, marker)
-
-
-# --- the cleaner -----------------------------------------------------------------------------------------
 
 
 def _next_kept(lines: list[_Line], i: int) -> int:
@@ -379,13 +82,12 @@ def _neighbours(lines: list[_Line]) -> None:
             return
 
 
-def _is_arabic(f: _Features) -> bool:
+def _is_arabic(f: Features) -> bool:
     return f.arabic * 2 >= f.letters and f.arabic > 0
 
 
-def _is_credit(f: _Features) -> bool:
-    key = f.key
-    return any(w in key for w in CREDIT_WORDS) or bool(re.search(r"\(\s*\w+\s*\)$", f.text))
+def _is_credit(f: Features) -> bool:
+    return lexicon().credit_words.match(f.key) is not None or bool(re.search(r"\(\s*\w+\s*\)$", f.text))
 
 
 def _banner_confirmed(lines: list[_Line], i: int, counts: Counter[str]) -> bool:
@@ -436,7 +138,7 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
         if ln is title:
             before = False
             continue
-        if ln.f.words <= 12 and _starts(" ".join(ln.f.tokens), BYLINE):
+        if ln.f.words <= 12 and lexicon().byline.match(" ".join(ln.f.tokens)):
             ln.reason = "byline"
         elif ln.f.words < 4:
             ln.reason = "section"
@@ -459,7 +161,7 @@ def _footer(lines: list[_Line], introduced: bool) -> None:
             continue
         if ln.f.letters and not _is_arabic(ln.f):
             ln.reason = "non_arabic"
-        elif not _is_credit(ln.f) and not _strip_closers(ln.f.text).endswith((".", "؟", "?", "!")):
+        elif not _is_credit(ln.f) and not strip_closers(ln.f.text).endswith((".", "؟", "?", "!")):
             rest.append(ln)  # (a short last sentence with its stop is content, like a credit)
     run: list[_Line] = []
     for item in [*rest, None]:
@@ -478,9 +180,9 @@ def _footer(lines: list[_Line], introduced: bool) -> None:
 
 def _lines(normalized: str) -> list[_Line]:
     try:
-        return [_Line(_features(raw)) for raw in normalized.split("\n") if raw.strip()]
+        return [_Line(features(raw)) for raw in normalized.split("\n") if raw.strip()]
     finally:
-        _features.cache_clear()
+        features.cache_clear()
 
 
 def clean_lines(text: str) -> Article:
@@ -511,7 +213,7 @@ def _clean_lines(lines: list[_Line]) -> Article:
             if ln.tentative:
                 ln.tentative = False
                 ln.reason = None
-        _footer(lines[end + 1 :], introduced=_strip_closers(lines[end].f.text).endswith(":"))
+        _footer(lines[end + 1 :], introduced=strip_closers(lines[end].f.text).endswith(":"))
     for ln in lines:
         if ln.tentative:
             ln.tentative = False

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from tarjama.text.normalize import normalize
+from tarjama.text.script import ARABIC_LETTER_CLASS
 from tarjama.text.types import Article, Sentence
 
 STOPS = ".!?؟…"
@@ -34,18 +35,6 @@ MAX_ASIDE = 200
 _LATIN_ABBREVIATIONS = frozenset(
     {"dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "no", "vs", "etc", "gen", "col", "lt", "sgt", "co"}
 )
-
-
-def is_arabic_letter(c: str) -> bool:
-    o = ord(c)
-    return (
-        0x0621 <= o <= 0x064A
-        or 0x066E <= o <= 0x06D3
-        or o == 0x06D5
-        or 0x06FA <= o <= 0x06FF
-        or (0x0750 <= o <= 0x077F)
-        or 0x08A0 <= o <= 0x08FF
-    )
 
 
 # Abbreviations are short: looking further back than this is never needed (and keeps the scan linear).
@@ -128,7 +117,7 @@ def _inside(line: str, s: int, e: int, starts: list[int], ends: list[int]) -> bo
     )
 
 
-_AR = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
+_AR = ARABIC_LETTER_CLASS
 _CLOSERS_CLASS = "".join(re.escape(c) for c in sorted(CLOSERS))
 _OPENERS_CLASS = "".join(re.escape(c) for c in sorted(OPENERS))
 # Candidate boundaries, found by one linear regex: a run of stops (starting only at the run's first stop,

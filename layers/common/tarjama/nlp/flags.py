@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 
 # The package's one Arabic-letter class lives in the text core; re-exported for the translator's flag.
-from tarjama.text.script import has_arabic as has_arabic
+from tarjama.text.script import has_arabic
+
+__all__ = ["has_arabic", "is_repetitive", "missing_numbers", "normalize_digits", "numbers"]
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A number: digits with optional thousands separators and one decimal part (Arabic separators included).

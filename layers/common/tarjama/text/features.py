@@ -1,4 +1,4 @@
-"""What one line says on its own: the cleaner's local signals (docs/cleaning.md lists them with their reasons).
+"""What one line says on its own: the cleaner's local signals (docs/cleaning.md lists them, with reasons).
 
 Separators (runs of 3+ spaces, pipes, bullets: a ticker of other headlines or a menu), lone numbers (share
 counters), dates and update stamps, and the phrase lists of `tarjama.text.lexicon` (share/follow/copyright/
@@ -209,7 +209,8 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
     if words <= 15:
         verb = lx.follow_verbs.match(bare)
         if verb and (
-            any(t in lx.follow_places or t in lx.social for t in tokens) or tokens[-1] in {"علي", "عبر", "في", "on"}
+            any(t in lx.follow_places or t in lx.social for t in tokens)
+            or tokens[-1] in {"علي", "عبر", "في", "on"}
         ):
             return "follow", None
         if all(t in lx.share_words or t in lx.social or t.isdigit() for t in tokens) and any(

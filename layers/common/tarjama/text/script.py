@@ -3,7 +3,8 @@
 The Arabic block's letters (U+0620-U+064A; U+066E-U+06D3 and U+06D5: the extended letters of Persian, Urdu,
 Kurdish and others; U+06FA-U+06FF), the Arabic Supplement and Extended-A blocks, and the presentation forms
 (text the cleaner sees is NFKC-normalized, so those only occur in model output). Not letters: harakat,
-tatweel, Arabic punctuation (، ؛ ؟ ۔), Arabic-Indic digits, Quranic marks.
+Arabic punctuation (، ؛ ؟ ۔), Arabic-Indic digits, Quranic marks. Tatweel is in the range, but normalization
+removes it before anything counts letters.
 """
 
 from __future__ import annotations

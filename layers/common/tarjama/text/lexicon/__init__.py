@@ -1,4 +1,4 @@
-"""The cleaner's phrase lists, as data: one `<name>.txt` per list beside this module, each with its match mode.
+"""The cleaner's phrase lists as data: one `<name>.txt` per list beside this module, each with its match mode.
 
 A list file starts with `# match: MODE`, then comment lines (`#`) and one entry a line. The mode says how an
 entry matches a line, so the reader of a list knows what adding a word does:

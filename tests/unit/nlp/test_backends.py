@@ -90,7 +90,7 @@ def test_repetition_is_flagged_and_retried_with_ngram_blocking(
     no_retry = model.translate(seed_sentences, TranslateOptions(beam_size=1, retry_no_repeat_ngram_size=0))
     looping = [i for i, t in enumerate(no_retry) if FLAG_REPETITION in t.flags]
     assert looping, "the tiny model is expected to loop on some seed sentences"
-    assert all(is_repetitive(model.tokenize(no_retry[i].text)) or no_retry[i].text for i in looping)
+    assert all(is_repetitive(model.tokenize(no_retry[i].text)) for i in looping)
     retried = model.translate(seed_sentences, TranslateOptions(beam_size=1))
     for i in looping:
         assert FLAG_REPETITION in retried[i].flags  # the flag says the model looped ...

@@ -27,15 +27,20 @@ one-word entry that is a word's tail after و/ف/ب/ك/ل matches that word. Glo
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from tarjama.text.script import ARABIC_LETTER_CLASS
 
 TATWEEL = "\u0640"
 # Harakat, tanween, shadda, sukun, the Quranic marks and the superscript (dagger) alef: ignored in matching.
 _DIACRITICS = frozenset(
     [chr(c) for c in range(0x0610, 0x061B)] + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"]
 )
+_DIACRITIC_CLASS = "\u0610-\u061a\u064b-\u065f\u0670"
+# A word: Arabic letters (the package's one definition; tatweel is in its range), their diacritics, and
+# any other letter or digit.
+_WORD_RUN = re.compile(f"[{ARABIC_LETTER_CLASS}{_DIACRITIC_CLASS}\\w]+")
 _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
 
 _CONJUNCTIONS = ("", "و", "ف")
@@ -69,10 +74,6 @@ class Match:
     prefix: str
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == TATWEEL or ch in _DIACRITICS or unicodedata.category(ch) == "Mn"
-
-
 def fold_char(ch: str) -> str:
     """One character's matching form ('' for what matching ignores)."""
     if ch == TATWEEL or ch in _DIACRITICS:
@@ -101,21 +102,15 @@ class _Word:
 
 def _words(text: str) -> list[_Word]:
     words: list[_Word] = []
-    i, n = 0, len(text)
-    while i < n:
-        if not _is_word_char(text[i]):
-            i += 1
-            continue
-        start = i
+    for run in _WORD_RUN.finditer(text):
         chars: list[str] = []
         index: list[int] = []
-        while i < n and _is_word_char(text[i]):
+        for i in range(run.start(), run.end()):
             for f in fold_char(text[i]):
                 chars.append(f)
                 index.append(i)
-            i += 1
         if chars:
-            words.append(_Word("".join(chars), tuple(index), start, i))
+            words.append(_Word("".join(chars), tuple(index), run.start(), run.end()))
     return words
 
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
 from tarjama.text.features import Features, features, strip_closers
 from tarjama.text.lexicon import lexicon
-from tarjama.text.normalize import normalize_chars
+from tarjama.text.normalize import collapse_spaces, normalize_chars
 from tarjama.text.script import letter_counts
 from tarjama.text.types import Article, InputFormat, Removed
 
@@ -257,7 +257,7 @@ def clean(raw: str, fmt: InputFormat = "auto") -> Article:
         raise InvalidInputError("The article must be text.")
     if fmt not in ("auto", "text", "html"):
         raise InvalidInputError(f"Unknown input format {fmt!r}; use auto, text or html.")
-    from tarjama.text.html import extract, looks_like_html
+    from tarjama.text.html import extract, looks_like_html, no_translate_spans
 
     is_html = fmt == "html" or (fmt == "auto" and looks_like_html(raw))
     lines = _lines(normalize_chars(extract(raw) if is_html else raw))
@@ -279,4 +279,7 @@ def clean(raw: str, fmt: InputFormat = "auto") -> Article:
     letters = sum(n for _, n in counts)
     if arabic == 0 or arabic * 2 < letters:
         raise _not_arabic(arabic, letters)
+    if is_html:  # the page's do-not-translate marks (docs/glossaries.md)
+        keep = tuple(collapse_spaces(normalize_chars(s)) for s in no_translate_spans(raw))
+        return replace(article, keep=tuple(s for s in keep if s))
     return article

@@ -123,6 +123,66 @@ def _fallback(raw: str) -> str:
     return "".join(parser.parts)
 
 
+class _NoTranslate(HTMLParser):
+    """Texts of the elements marked do-not-translate: `translate="no"` or class `notranslate`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, marked)
+        self.marked = 0
+        self.current: list[str] = []
+        self.spans: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.spans.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        values = dict(attrs)
+        marked = (values.get("translate") or "").strip().lower() == "no" or "notranslate" in (
+            values.get("class") or ""
+        ).split()
+        if self.marked and tag in _BLOCK:
+            self._flush()
+        self.stack.append((tag, marked))
+        self.marked += marked
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):  # close up to the matching tag (sloppy markup)
+            if self.stack[depth][0] == tag:
+                for _, marked in self.stack[depth:]:
+                    self.marked -= marked
+                del self.stack[depth:]
+                if self.marked == 0 or tag in _BLOCK:
+                    self._flush()
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.marked:
+            self.current.append(data)
+
+
+def no_translate_spans(raw: str) -> list[str]:
+    """The texts to keep verbatim in the English (Amazon Translate's and DeepL's markup), in page order.
+
+    Read before trafilatura runs, which drops attributes; the cleaner's text is matched against them.
+    """
+    if "notranslate" not in raw and "translate" not in raw:
+        return []
+    parser = _NoTranslate()
+    try:
+        parser.feed(raw)
+        parser.close()
+    except (AssertionError, ValueError):  # malformed markup: keep what was read
+        pass
+    parser._flush()
+    return list(dict.fromkeys(parser.spans))
+
+
 def extract(raw: str) -> str:
     """Title line, a blank line, then one line per paragraph or heading of the main text."""
     try:

@@ -21,6 +21,8 @@ class Article:
     title: str
     paragraphs: list[str]
     removed: list[Removed] = field(default_factory=list)
+    # spans the page marks do-not-translate (HTML `translate="no"`, class `notranslate`): kept verbatim
+    keep: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

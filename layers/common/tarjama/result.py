@@ -6,7 +6,7 @@ OpenAPI schema, so the documentation cannot drift from what is returned.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,7 +15,46 @@ from tarjama.config import SummaryMode
 SummaryMethod = Literal["abstractive", "extractive", "none"]
 
 
-class DigestOptions(BaseModel):
+class TermIn(BaseModel):
+    """One inline glossary term."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ar: str = Field(min_length=1, max_length=200, description="The Arabic, as a glossary entry.")
+    en: str = Field(min_length=1, max_length=200, description="The English it must become.")
+
+
+def _unset(value: object) -> bool:
+    return value is None
+
+
+class TermOptions(BaseModel):
+    """Glossary options (docs/glossaries.md); the base of `DigestOptions`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Left out of a dump when unset, so options without them serialize (and key the cache) as before.
+    glossary: str | None = Field(
+        None,
+        exclude_if=_unset,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Name of a stored glossary (`PUT /v1/glossaries/{name}`) to enforce.",
+    )
+    terms: list[TermIn] | None = Field(
+        None,
+        exclude_if=_unset,
+        max_length=100,
+        description="Inline glossary terms (at most 100), enforced with the glossary's.",
+    )
+    keep: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        None,
+        exclude_if=_unset,
+        max_length=100,
+        description="Spans of the source to keep verbatim in the English.",
+    )
+
+
+class DigestOptions(TermOptions):
     """What a caller may choose per article. The backend is the server's choice, not the caller's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -23,6 +62,26 @@ class DigestOptions(BaseModel):
     summary: SummaryMode = Field("extractive", description="Summary mode.")
     summary_sentences: int = Field(3, ge=1, le=10, description="Summary length in sentences.")
     beam_size: int = Field(4, ge=1, le=8, description="Beam size for translation.")
+
+
+class TermUse(BaseModel):
+    """A glossary term or kept span found in a sentence, and whether its target is in the English."""
+
+    ar: str = Field(description="The glossary entry as written in the glossary (a kept span: itself).")
+    en: str = Field(description="The target.")
+    found: str = Field(description="The text as it appears in the sentence, clitics included.")
+    applied: bool = Field(description="The target is in the sentence's English.")
+    keep: bool = Field(False, description="A do-not-translate span rather than a glossary term.")
+
+
+class GlossaryUse(BaseModel):
+    """What of the request's glossary the result holds (`term_missed` flags the sentences it missed)."""
+
+    name: str | None = Field(description="The stored glossary's name (null with inline terms only).")
+    version: str | None = Field(description="The stored glossary's version (content hash).")
+    inline_version: str | None = Field(None, description="Content hash of the inline terms, if any.")
+    applied: int = Field(description="Term occurrences whose target is in the English.")
+    missed: int = Field(description="Term occurrences whose target is not.")
 
 
 class SourceView(BaseModel):
@@ -36,6 +95,9 @@ class SentencePair(BaseModel):
     en: str
     flags: list[str] = Field(default_factory=list, description="Quality flags, e.g. `numbers_missing`.")
     from_memory: bool = Field(False, description="Served by the translation memory, not the model.")
+    terms: list[TermUse] = Field(
+        default_factory=list, description="Glossary terms and kept spans found in the sentence."
+    )
 
 
 class TranslationView(BaseModel):
@@ -83,6 +145,7 @@ class DigestResult(BaseModel):
     summary: Summary | None
     models: dict[str, ModelRef]
     cached: bool = False
+    glossary: GlossaryUse | None = Field(None, description="Null when the request named no glossary or term.")
     usage: Usage
     timings_ms: dict[str, float] = Field(default_factory=dict)
     pipeline_version: str

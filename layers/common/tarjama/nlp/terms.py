@@ -58,7 +58,7 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class TermUse:
+class TermReport:
     """One hit's report in the result."""
 
     ar: str
@@ -151,12 +151,12 @@ def _kept_arabic_only(text: str, hits: Sequence[Hit]) -> bool:
     return not has_arabic(text)
 
 
-def finish(translation: Translation, hits: Sequence[Hit]) -> tuple[Translation, list[TermUse]]:
+def finish(translation: Translation, hits: Sequence[Hit]) -> tuple[Translation, list[TermReport]]:
     """The report of a sentence's hits against its final English, and `term_missed` where one is not in it.
 
     Used on fresh translations and on ones from the translation memory alike, so the two cannot differ.
     """
-    uses = [TermUse(h.ar, h.en, h.found, contains(translation.text, h), h.keep) for h in hits]
+    uses = [TermReport(h.ar, h.en, h.found, contains(translation.text, h), h.keep) for h in hits]
     flags = [f for f in translation.flags if f != FLAG_TERM_MISSED]
     if FLAG_ARABIC_LEFT in flags and _kept_arabic_only(translation.text, hits):
         flags.remove(FLAG_ARABIC_LEFT)
@@ -176,6 +176,8 @@ def translate_with_terms(
     The returned flags include `term_missed` where a target is not in the output; `finish` gives the
     per-term report.
     """
+    if not sentences:
+        return []
     plain = translator.translate(sentences, options)
     need = [i for i, h in enumerate(hits) if h and not all(contains(plain[i].text, x) for x in h)]
     out = list(plain)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
 from tarjama.text.features import Features, features, strip_closers
+from tarjama.text.language import Detector, check_arabic
 from tarjama.text.lexicon import lexicon
 from tarjama.text.normalize import collapse_spaces, normalize_chars
 from tarjama.text.script import letter_counts
@@ -245,14 +246,19 @@ def _not_arabic(arabic: int, letters: int) -> NotArabicError:
     )
 
 
-def clean(raw: str, fmt: InputFormat = "auto") -> Article:
+def clean(raw: str, fmt: InputFormat = "auto", *, detector: Detector | None = None) -> Article:
     """The article in a scraped page: title, paragraphs (subheadings kept), and what was removed and why.
 
     Raises NotArabicError when the article (what would be translated: title and paragraphs) is mostly not
     Arabic script, EmptyAfterCleaningError when nothing of an article is left. The check is on the article,
     not the page: an Arabic article under a long English menu is Arabic, and cleaning the output again
     measures the same letters (idempotent). The page only decides which error a page that yields nothing
-    gets (mostly Latin: not Arabic), and a page without a single Arabic letter fails fast."""
+    gets (mostly Latin: not Arabic), and a page without a single Arabic letter fails fast.
+
+    The letter ratio is the fast pre-check; then a language identifier (`detector`, by default CLD2 from
+    `tarjama.langid`, imported at the first call) refuses an article in another Arabic-script language
+    (Persian, Urdu, Pashto, Kurdish, Uyghur, Sindhi ...) with NotArabicError, details {language,
+    confidence}."""
     if not isinstance(raw, str):
         raise InvalidInputError("The article must be text.")
     if fmt not in ("auto", "text", "html"):
@@ -279,6 +285,11 @@ def clean(raw: str, fmt: InputFormat = "auto") -> Article:
     letters = sum(n for _, n in counts)
     if arabic == 0 or arabic * 2 < letters:
         raise _not_arabic(arabic, letters)
+    if detector is None:
+        from tarjama.langid import detector as default_detector
+
+        detector = default_detector()
+    check_arabic("\n".join([article.title, *article.paragraphs]), detector)
     if is_html:  # the page's do-not-translate marks (docs/glossaries.md)
         keep = tuple(collapse_spaces(normalize_chars(s)) for s in no_translate_spans(raw))
         return replace(article, keep=tuple(s for s in keep if s))

@@ -122,3 +122,16 @@ def test_store_outage_is_503(closed_endpoint: str) -> None:
     client = boto3.client("dynamodb", endpoint_url=closed_endpoint, config=store_config(max_attempts=1))
     with pytest.raises(StoreUnavailableError):
         GlossaryStore(client, "t").get("house")
+
+
+def test_a_replaced_glossary_is_read_again(dynamodb: Any, dynamo_table: str) -> None:
+    reader = GlossaryStore(dynamodb, dynamo_table)
+    writer = GlossaryStore(dynamodb, dynamo_table)
+    writer.put(small())
+    assert reader.get("house") == small()
+    replaced = build("house", (Term("الكاظمي", "al-Kazemi"),))
+    writer.put(replaced)
+    assert reader.get("house") == replaced  # another process's PUT is seen at once
+    writer.delete("house")
+    with pytest.raises(GlossaryNotFoundError):
+        reader.get("house")

@@ -42,6 +42,7 @@ INDEX_PK = "GI#names"
 # Room for the pk and the other attributes under DynamoDB's 400 KB item limit.
 PART_BYTES = 380 * 1024
 MAX_GLOSSARIES = 1000
+HELD_GLOSSARIES = 8
 _BATCH_GET = 100
 _BATCH_WRITE = 25
 
@@ -83,6 +84,7 @@ class GlossaryStore:
         self.dynamodb = dynamodb
         self.table = table
         self.part_bytes = part_bytes
+        self._held: dict[str, Glossary] = {}  # the last glossaries read, by name (a warm Lambda's)
 
     # writes --------------------------------------------------------------------------------------
 
@@ -184,8 +186,24 @@ class GlossaryStore:
     # reads ---------------------------------------------------------------------------------------
 
     def get(self, name: str) -> Glossary:
-        """The glossary named `name`; `GlossaryNotFoundError` when there is none."""
+        """The glossary named `name`; `GlossaryNotFoundError` when there is none.
+
+        Every call reads the head's version (a small consistent read, so a replaced glossary is used at
+        once); the terms are read and decoded only when that version is not the one this process holds.
+        """
         with _guard("get", name):
+            head = self.dynamodb.get_item(
+                TableName=self.table,
+                Key={"pk": {"S": head_pk(name)}},
+                ConsistentRead=True,
+                ProjectionExpression="#v",
+                ExpressionAttributeNames={"#v": "version"},
+            ).get("Item")
+            if head is None:
+                raise GlossaryNotFoundError(f"No glossary named {name!r}.", details={"name": name})
+            held = self._held.get(name)
+            if held is not None and held.version == head["version"]["S"]:
+                return held
             item = self.dynamodb.get_item(
                 TableName=self.table, Key={"pk": {"S": head_pk(name)}}, ConsistentRead=True
             ).get("Item")
@@ -196,7 +214,11 @@ class GlossaryStore:
                 body = bytes(item["body"]["B"])
             else:
                 body = self._read_parts(name, version, int(item["parts"]["N"]))
-        return Glossary(name=name, terms=decode_terms(body), version=version)
+        glossary = Glossary(name=name, terms=decode_terms(body), version=version)
+        self._held[name] = glossary
+        while len(self._held) > HELD_GLOSSARIES:
+            self._held.pop(next(iter(self._held)))
+        return glossary
 
     def _read_parts(self, name: str, version: str, count: int) -> bytes:
         found: dict[str, bytes] = {}

@@ -256,3 +256,57 @@ def test_abbreviation_at_a_line_end_ends_the_sentence_but_not_before_a_word() ->
     assert texts("د. قال.") == ["د. قال."]
     assert texts("قال ا.ف.ب.\nقال.") == ["قال ا.ف.ب.", "قال."]
     assert texts("قال ا.ف.ب. قال.") == ["قال ا.ف.ب. قال."]
+
+
+# --- clock times, quoted questions, ellipses in quotations ---------------------------------------------
+
+
+def test_clock_time_with_pm_abbreviation_ends_the_sentence_before_a_new_one() -> None:
+    assert texts("انتهت الجلسة عند الساعة 10:30 م. وبدأت جلسة جديدة صباح اليوم التالي.") == [
+        "انتهت الجلسة عند الساعة 10:30 م.",
+        "وبدأت جلسة جديدة صباح اليوم التالي.",
+    ]
+
+
+def test_clock_time_with_am_abbreviation_ends_the_sentence_before_a_new_one() -> None:
+    assert texts("وصل الوفد في تمام 8:15 ص. ثم بدأت المحادثات.") == [
+        "وصل الوفد في تمام 8:15 ص.",
+        "ثم بدأت المحادثات.",
+    ]
+
+
+def test_clock_time_abbreviation_followed_by_its_time_zone_does_not_end_the_sentence() -> None:
+    assert texts("يبدأ البث في 9:00 م. بتوقيت مكة المكرمة.") == ["يبدأ البث في 9:00 م. بتوقيت مكة المكرمة."]
+
+
+def test_the_letter_abbreviation_without_a_clock_time_is_still_a_title() -> None:
+    assert texts("التقى الوزير م. سامر خليل في مكتبه.") == ["التقى الوزير م. سامر خليل في مكتبه."]
+
+
+def test_quoted_question_with_its_attribution_is_one_sentence() -> None:
+    assert texts("«إلى متى ننتظر؟» تساءل النائب خلال الجلسة. ثم غادر القاعة.") == [
+        "«إلى متى ننتظر؟» تساءل النائب خلال الجلسة.",
+        "ثم غادر القاعة.",
+    ]
+
+
+def test_quoted_exclamation_with_its_attribution_is_one_sentence() -> None:
+    assert texts("“هذا ظلم!” هتف المتظاهرون أمام البرلمان.") == ["“هذا ظلم!” هتف المتظاهرون أمام البرلمان."]
+
+
+def test_quoted_question_followed_by_a_new_sentence_still_splits() -> None:
+    assert texts("«إلى متى ننتظر؟» وقال النائب إن الحكومة مسؤولة.") == [
+        "«إلى متى ننتظر؟»",
+        "وقال النائب إن الحكومة مسؤولة.",
+    ]
+
+
+def test_ellipsis_inside_a_quotation_does_not_end_the_sentence() -> None:
+    assert texts("وقال: «لقد انتظرنا طويلا... ولم يتغير شيء» قبل أن يغادر. ثم انتهت الجلسة.") == [
+        "وقال: «لقد انتظرنا طويلا... ولم يتغير شيء» قبل أن يغادر.",
+        "ثم انتهت الجلسة.",
+    ]
+
+
+def test_ellipsis_after_a_closed_quotation_still_ends_the_sentence() -> None:
+    assert texts("قال «كفى» وسكت... ثم خرج.") == ["قال «كفى» وسكت...", "ثم خرج."]

@@ -20,7 +20,8 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 
-from tarjama.text.normalize import normalize
+from tarjama.text.lexicon import lexicon
+from tarjama.text.normalize import match_key, normalize
 from tarjama.text.script import ARABIC_LETTER_CLASS
 from tarjama.text.types import Article, Sentence
 
@@ -137,16 +138,77 @@ def _not_a_stop(line: str, sent_start: int, s: int) -> bool:
     return head.isdigit() and len(head) <= 3  # "1." "12." (a letter label "أ." is a one-letter word)
 
 
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+# After "10:30 م." these words continue the sentence ("م. بتوقيت مكة"); any other word starts a new one.
+_TIME_CONTINUATIONS = ("بتوقيت", "بالتوقيت", "توقيت", "ت.غ", "(", "،", ",")
+_QUOTE_CLOSERS = frozenset("»”\"’'")
+_WORD_AFTER = re.compile(r"\s*(\S+)")
+
+
+def _time_meridiem(line: str, s: int) -> bool:
+    """ "10:30 م." / "8:15 ص." (p.m./a.m.) before a new sentence: the dot ends the sentence too."""
+    if _token_before(line, s) not in ("م", "ص"):
+        return False
+    before = line[max(0, s - 12) : s - 1].rstrip()
+    if not _CLOCK.search(before.rsplit(" ", 1)[-1]):
+        return False
+    nxt = _WORD_AFTER.match(line, s + 1)
+    return nxt is not None and not nxt.group(1).startswith(_TIME_CONTINUATIONS)
+
+
+def _attribution_follows(line: str, end: int) -> bool:
+    """'«...؟» تساءل النائب': a reporting verb right after a quoted question or exclamation attributes it."""
+    nxt = _WORD_AFTER.match(line, end)
+    return nxt is not None and match_key(nxt.group(1).strip("،,.:")) in lexicon().attribution_verbs
+
+
+class _Quotes:
+    """Open guillemets and curly quotes up to a position, scanned once per line (linear)."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.pos = 0
+        self.open: list[int] = []
+
+    def open_since(self, start: int, at: int) -> bool:
+        for i in range(self.pos, at):
+            ch = self.line[i]
+            if ch in "«“":
+                self.open.append(i)
+            elif ch in "»”" and self.open:
+                self.open.pop()
+        self.pos = max(self.pos, at)
+        return bool(self.open) and self.open[-1] >= start
+
+
+def _continues(line: str, m: re.Match[str], start: int, quotes: _Quotes) -> bool:
+    """A stop run that does not end the sentence: an ellipsis inside a quotation that goes on, or a quoted
+    question/exclamation followed by its attribution."""
+    stops, closers = m.group("stops"), m.group("closers") or ""
+    if stops is None:
+        return False
+    if set(stops) == {"."} and len(stops) >= 2 and not closers:
+        return quotes.open_since(start, m.start())
+    return (
+        stops[-1] in "?!؟"
+        and any(c in _QUOTE_CLOSERS for c in closers)
+        and _attribution_follows(line, m.end())
+    )
+
+
 def split_line(line: str) -> Iterator[str]:
     """Sentences of one line (no newline inside)."""
     starts, ends = _protected_spans(line)
+    quotes = _Quotes(line)
     start = 0
     for m in _CANDIDATE.finditer(line):
         s = m.start()
         e = m.end("stops") if m.group("stops") is not None else m.end("glued")
         if starts and _inside(line, s, e, starts, ends):
             continue
-        if m.group("stops") == "." and _not_a_stop(line, start, s):
+        if m.group("stops") == "." and _not_a_stop(line, start, s) and not _time_meridiem(line, s):
+            continue
+        if _continues(line, m, start, quotes):
             continue
         end = m.end()
         sentence = line[start:end].strip()

@@ -113,6 +113,7 @@ class Lexicon:
     stop_words: Phrases
     complementizers: Phrases
     sentence_openers: Phrases
+    attribution_verbs: Phrases
 
 
 @cache

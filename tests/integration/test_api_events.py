@@ -17,8 +17,8 @@ from typing import Any
 import boto3
 import pytest
 from tarjama import observability
-from tarjama.api import routes
 from tarjama.local import LambdaContext
+from tarjama.pipeline import Digester
 
 from tests.plugins.aws import handler_env
 
@@ -84,16 +84,19 @@ def header(response: dict[str, Any], name: str) -> str | None:
 def api_env(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[dict[str, str]]:
     """The handler's environment: tiny models, and a fresh table, buckets and queue on the local endpoint."""
     with handler_env("api", tiny_model_dir) as env:
-        routes.reset()
         yield env
-        routes.reset()
+
+
+def new_handler() -> Any:
+    """The real handler of functions/api/app.py, imported as the image's Command names it, with an app of
+    its own (built on its first event from this module's environment): a new one is a cold start."""
+    sys.path.insert(0, str(ROOT))
+    return importlib.import_module("functions.api.app").make_handler()
 
 
 @pytest.fixture(scope="module")
 def handler(api_env: dict[str, str]) -> Any:
-    """The real handler of functions/api/app.py, imported as the image's Command names it."""
-    sys.path.insert(0, str(ROOT))
-    return importlib.import_module("functions.api.app").handler
+    return new_handler()
 
 
 def invoke(handler: Any, event: dict[str, Any]) -> tuple[dict[str, Any], Any]:
@@ -140,7 +143,7 @@ def test_digest_then_get_by_id_is_a_cache_hit(handler: Any) -> None:
 
 def test_repeat_is_served_from_the_cache_without_loading_a_model(handler: Any) -> None:
     invoke(handler, load_event("api_post_digest_options.json"))
-    routes.reset()  # a cold start: a new digester, no model loaded
+    handler = new_handler()  # a cold start: a new app and digester, no model loaded
     hits_before = observability.metric_counts["CacheHits"]
     response, result = invoke(handler, load_event("api_post_digest_options.json"))
     assert response["statusCode"] == 200
@@ -254,10 +257,10 @@ def test_unexpected_failure_is_a_500_with_request_id_and_no_text_in_logs(
 ) -> None:
     secret = "جملة سرية لا تظهر في السجلات"
 
-    def broken() -> Any:  # a fault we cannot provoke through the API: a bug deep in the pipeline
+    def broken(*args: Any, **kwargs: Any) -> Any:  # a fault we cannot provoke: a bug deep in the pipeline
         raise RuntimeError(f"boom while reading {secret}")
 
-    monkeypatch.setattr(routes, "get_digester", broken)
+    monkeypatch.setattr(Digester, "digest", broken)
     event = load_event("api_post_digest.json", body=json.dumps({"text": secret}, ensure_ascii=False))
     response, body = invoke(handler, event)
     assert response["statusCode"] == 500
@@ -276,7 +279,7 @@ def test_unexpected_failure_is_a_500_with_request_id_and_no_text_in_logs(
 def test_logs_of_a_digest_hold_no_article_text(
     handler: Any, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    routes.reset()  # a miss and a model load too, not only a cache hit
+    handler = new_handler()  # a miss and a model load too, not only a cache hit
     event = load_event("api_post_digest.json")
     payload = json.loads(event["body"])
     payload["text"] += "\n\nوأضاف المتحدث أن الاجتماع المقبل سيعقد في بغداد يوم الخميس."  # a miss

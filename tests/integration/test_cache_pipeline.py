@@ -7,7 +7,7 @@ is what the real translator was asked to do.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,12 @@ class CountingModels:
 
     def describe(self, summary: str) -> dict[str, ModelRef]:
         return self.inner.describe(summary)
+
+    def loaded(self) -> dict[str, bool]:
+        return self.inner.loaded()
+
+    def token_counter(self) -> Callable[[str], int]:
+        return self.inner.token_counter()
 
     def translator(self) -> CountingTranslator:
         with self._lock:

@@ -71,14 +71,15 @@ class Api:
 
 @pytest.fixture(scope="module")
 def api(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[Api]:
-    from tarjama.api import routes
-
     with handler_env("rel", tiny_model_dir, TARJAMA_SUMMARY="extractive") as env:
-        routes.reset()
-        sys.path.insert(0, str(ROOT))
-        handler = importlib.import_module("functions.api.app").handler
-        yield Api(handler, env)
-        routes.reset()
+        yield Api(new_handler(), env)
+
+
+def new_handler() -> Any:
+    """The real handler of functions/api/app.py with an app of its own, built from the environment on its
+    first event (as a new Lambda execution environment would)."""
+    sys.path.insert(0, str(ROOT))
+    return importlib.import_module("functions.api.app").make_handler()
 
 
 # --------------------------------------------------------------------------------------------- serve

@@ -23,7 +23,6 @@ from typing import Any
 
 import boto3
 import pytest
-from tarjama.api import routes
 from tarjama.bulk import keys
 from tarjama.bulk.local import LocalBulk
 from tarjama.bulk.messages import WorkMessage
@@ -38,7 +37,7 @@ from tarjama.store.clients import store_config
 
 from tests.integration.test_bulk import BulkEnv, assert_accounted, bulk_env, seed_sentences, write_jsonl
 from tests.plugins.aws import FaultProxy, read_body
-from tests.reliability.conftest import Api
+from tests.reliability.conftest import Api, new_handler
 from tests.reliability.results import Recorder
 
 __all__ = ["bulk_env"]  # the bulk engineer's fixture, reused
@@ -56,12 +55,14 @@ def _article(n: int) -> bytes:
 def through(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """Point the handler's AWS clients at `url` (a fault proxy or a closed port) from its next request."""
 
+    original = api.handler
+
     def point(url: str) -> None:
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
-        routes.reset()
+        api.handler = new_handler()  # its clients are made for the new endpoint on its first request
 
     yield point
-    routes.reset()
+    api.handler = original
 
 
 def test_dynamodb_throttled_then_back(
@@ -370,6 +371,12 @@ class FaultyModels:
         real: Any = self.inner.translator()
         del real._decode  # the instance attribute goes; the class's method is back
         self._wrapped = self.active = False
+
+    def loaded(self) -> dict[str, bool]:
+        return self.inner.loaded()
+
+    def token_counter(self) -> Callable[[str], int]:
+        return self.inner.token_counter()
 
     def back_translator(self) -> Translator:
         return self.inner.back_translator()

@@ -1,7 +1,8 @@
-"""The path of one article: clean -> segment -> translate -> summarize, with the cache around it.
+"""The path of one article: clean -> segment -> translate -> summarize -> assemble, with the cache around it.
 
-Like a transformers pipeline: preprocess (clean, segment; pure), forward (translate, summarize; the only
-part that touches a model), postprocess (assemble the result). The ports (models, result cache, translation
+Like a transformers pipeline: `preprocess` (clean, segment: pure, and segmenting needs only the translator's
+tokenizer), `forward` (translate through the sentence memory, summarize: the only step that runs a model),
+`postprocess` (assemble the `DigestResult`). The ports (`tarjama.ports`: models, result cache, translation
 memory) are passed in, so the CLI, the Lambda handlers and the tests each give their own.
 
 Nothing here imports torch or ctranslate2: `ModelPort.describe()` reads the manifest only, and the models
@@ -11,15 +12,16 @@ load on the first cache miss.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from tarjama import PIPELINE_VERSION
 from tarjama.config import Settings
+from tarjama.errors import TooLargeError
 from tarjama.fingerprint import article_key, sentence_key
-from tarjama.nlp.base import FLAG_MODEL_ERROR, Summarizer, TranslateOptions, Translation, Translator
+from tarjama.nlp.base import FLAG_MODEL_ERROR, TranslateOptions, Translation, Translator
+from tarjama.ports import MemoryPort, ModelPort, Ports, ResultCachePort
 from tarjama.result import (
     DigestOptions,
     DigestResult,
@@ -32,53 +34,40 @@ from tarjama.result import (
 )
 from tarjama.text.types import Article, InputFormat, Sentence
 
-# --------------------------------------------------------------------------------------------- ports
+__all__ = ["Digester", "MemoryPort", "ModelPort", "Ports", "ResultCachePort", "check_size"]
+
+MAX_SENTENCE_TOKENS = 200  # opus-mt was trained on sentences; its position table holds 512
 
 
-class ModelPort(Protocol):
-    """Gives the models, loading them on first use. `describe` must not load or import anything heavy."""
-
-    def describe(self, summary: str) -> dict[str, ModelRef]: ...
-
-    def translator(self) -> Translator: ...
-
-    def back_translator(self) -> Translator: ...
-
-    def summarizer(self) -> Summarizer: ...
-
-
-class ResultCachePort(Protocol):
-    def get(self, key: str, *, strict: bool = False) -> DigestResult | None:
-        """None on a miss; with `strict`, a store outage raises `StoreUnavailableError` instead."""
-        ...
-
-    def put(self, result: DigestResult) -> None: ...
-
-    @contextmanager
-    def lease(self, key: str) -> Iterator[DigestResult | None]:
-        """Hold the compute lease for `key`; yields a result if another worker finished it meanwhile.
-
-        Raises `InProgressError` when another holder keeps the lease past the wait budget.
-        """
-        ...
-
-
-class MemoryPort(Protocol):
-    """Sentence translations by `sentence_key`; a value is `(english, flags)`."""
-
-    def lookup(self, keys: Sequence[str]) -> dict[str, tuple[str, list[str]]]: ...
-
-    def store(self, items: Mapping[str, tuple[str, list[str]]]) -> None: ...
+def check_size(raw: str, max_chars: int) -> None:
+    """The article-size limit, for every entry point (API, CLI, bulk): `413 too_large` over `max_chars`."""
+    if len(raw) > max_chars:
+        raise TooLargeError(
+            f"The article has {len(raw):,} characters; the limit is {max_chars:,}.",
+            details={"chars": len(raw), "limit_chars": max_chars},
+        )
 
 
 @dataclass
-class Ports:
-    models: ModelPort
-    cache: ResultCachePort | None = None
-    memory: MemoryPort | None = None
+class Preprocessed:
+    """What `preprocess` hands to `forward`: the clean article and its sentences."""
+
+    article: Article
+    sentences: list[Sentence]
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
 
 
-# --------------------------------------------------------------------------------------------- pipeline
+@dataclass
+class Forwarded:
+    """What the models produced: the title's and every sentence's translation, and the summary."""
+
+    title: Translation | None
+    translations: list[Translation]
+    from_memory: set[int]
+    summary: Summary | None
 
 
 @dataclass
@@ -97,30 +86,17 @@ class _Clock:
 class Digester:
     """Digests articles. Cheap to build; holds no model until the first miss asks for one."""
 
+    max_sentence_tokens = MAX_SENTENCE_TOKENS
+
     def __init__(self, settings: Settings, ports: Ports) -> None:
         self.settings = settings
         self.ports = ports
 
-    # preprocess ----------------------------------------------------------------------------------
-
     def clean(self, raw: str, fmt: InputFormat = "auto") -> Article:
         from tarjama.text import clean
 
-        if len(raw) > self.settings.max_chars:
-            from tarjama.errors import TooLargeError
-
-            raise TooLargeError(
-                f"Article has {len(raw):,} characters; the limit is {self.settings.max_chars:,}.",
-                details={"chars": len(raw), "limit": self.settings.max_chars},
-            )
+        check_size(raw, self.settings.max_chars)
         return clean(raw, fmt)
-
-    def segment(self, article: Article, length: Callable[[str], int]) -> list[Sentence]:
-        from tarjama.text import segment_article
-
-        return segment_article(article, max_length=self.max_sentence_tokens, length=length)
-
-    max_sentence_tokens = 200  # opus-mt was trained on sentences; its position table holds 512
 
     # the whole path ------------------------------------------------------------------------------
 
@@ -163,8 +139,6 @@ class Digester:
         out.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
         return out
 
-    # forward -------------------------------------------------------------------------------------
-
     def _compute(
         self,
         key: str,
@@ -175,46 +149,43 @@ class Digester:
         clock: _Clock,
         input_chars: int,
     ) -> DigestResult:
+        pre = self.preprocess(article, clock)
+        out = self.forward(pre, options, models, clock)
+        return postprocess(key, pre, out, models, input_chars=input_chars)
+
+    # preprocess ----------------------------------------------------------------------------------
+
+    def preprocess(self, article: Article, clock: _Clock) -> Preprocessed:
+        """The article's sentences, each within the translator's token budget (its tokenizer only)."""
+        from tarjama.text import segment_article
+
+        with clock.stage("segment"):
+            length = self.ports.models.token_counter()
+            sentences = segment_article(article, max_length=self.max_sentence_tokens, length=length)
+        return Preprocessed(article, sentences)
+
+    # forward -------------------------------------------------------------------------------------
+
+    def forward(
+        self, pre: Preprocessed, options: DigestOptions, models: Mapping[str, ModelRef], clock: _Clock
+    ) -> Forwarded:
+        """Translate (title with the sentences, through the memory), then summarize."""
         with clock.stage("load"):  # a no-op once warm; on a cold start, the model load
             translator = self.ports.models.translator()
-        with clock.stage("segment"):
-            sentences = self.segment(article, translator.count_tokens)
         topts = TranslateOptions(beam_size=options.beam_size, batch_size=self.settings.batch_size)
+        texts = pre.texts
+        title_text = pre.article.title
         with clock.stage("translate"):
-            texts = [s.text for s in sentences]
             # The title rides along with the sentences so it, too, goes through the translation memory.
-            items = [article.title, *texts] if article.title else texts
+            items = [title_text, *texts] if title_text else texts
             translated, remembered = self._translate(translator, items, models["translation"], topts)
-            offset = 1 if article.title else 0
-            title = translated[0] if article.title else None
+            offset = 1 if title_text else 0
+            title = translated[0] if title_text else None
             translations = translated[offset:]
             from_memory = {i - offset for i in remembered if i >= offset}
         with clock.stage("summarize"):
-            summary = self._summarize(article, texts, [t.text for t in translations], options)
-        return DigestResult(
-            id=key,
-            ref=None,
-            source=SourceView(title=article.title, paragraphs=article.paragraphs, sentences=texts),
-            translation=TranslationView(
-                title=title.text if title else "",
-                text=_join_paragraphs(sentences, translations),
-                sentences=[
-                    SentencePair(ar=t.source, en=t.text, flags=t.flags, from_memory=i in from_memory)
-                    for i, t in enumerate(translations)
-                ],
-            ),
-            summary=summary,
-            models=dict(models),
-            usage=Usage(
-                source_chars=len(article.title) + sum(len(p) for p in article.paragraphs),
-                input_chars=input_chars,
-                sentences=len(sentences),
-                tokens_in=sum(t.tokens_in for t in translations) + (title.tokens_in if title else 0),
-                tokens_out=sum(t.tokens_out for t in translations) + (title.tokens_out if title else 0),
-                sentences_from_memory=len(from_memory),
-            ),
-            pipeline_version=PIPELINE_VERSION,
-        )
+            summary = self._summarize(texts, [t.text for t in translations], options)
+        return Forwarded(title, translations, from_memory, summary)
 
     def _translate(
         self, translator: Translator, texts: list[str], model: ModelRef, options: TranslateOptions
@@ -242,9 +213,7 @@ class Digester:
                 from_memory.add(i)
         return out, from_memory
 
-    def _summarize(
-        self, article: Article, source: list[str], english: list[str], options: DigestOptions
-    ) -> Summary | None:
+    def _summarize(self, source: list[str], english: list[str], options: DigestOptions) -> Summary | None:
         from tarjama.nlp.summarize import summarize
 
         return summarize(
@@ -254,6 +223,40 @@ class Digester:
             max_sentences=options.summary_sentences,
             models=self.ports.models,
         )
+
+
+# --------------------------------------------------------------------------------------------- postprocess
+
+
+def postprocess(
+    key: str, pre: Preprocessed, out: Forwarded, models: Mapping[str, ModelRef], *, input_chars: int
+) -> DigestResult:
+    """The result of one computed article (`ref` and timings are the caller's)."""
+    article, sentences, translations, title = pre.article, pre.sentences, out.translations, out.title
+    return DigestResult(
+        id=key,
+        ref=None,
+        source=SourceView(title=article.title, paragraphs=article.paragraphs, sentences=pre.texts),
+        translation=TranslationView(
+            title=title.text if title else "",
+            text=_join_paragraphs(sentences, translations),
+            sentences=[
+                SentencePair(ar=t.source, en=t.text, flags=t.flags, from_memory=i in out.from_memory)
+                for i, t in enumerate(translations)
+            ],
+        ),
+        summary=out.summary,
+        models=dict(models),
+        usage=Usage(
+            source_chars=len(article.title) + sum(len(p) for p in article.paragraphs),
+            input_chars=input_chars,
+            sentences=len(sentences),
+            tokens_in=sum(t.tokens_in for t in translations) + (title.tokens_in if title else 0),
+            tokens_out=sum(t.tokens_out for t in translations) + (title.tokens_out if title else 0),
+            sentences_from_memory=len(out.from_memory),
+        ),
+        pipeline_version=PIPELINE_VERSION,
+    )
 
 
 def _cacheable(result: DigestResult) -> bool:

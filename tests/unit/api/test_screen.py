@@ -6,8 +6,9 @@ import base64
 import json
 
 import pytest
-from tarjama.api.errors import dumps, validation_error
-from tarjama.api.routes import effective_options, estimate_tokens
+from tarjama.api.digesting import effective_options, estimate_tokens
+from tarjama.api.errors import validation_error
+from tarjama.api.http import dumps
 from tarjama.api.screen import MAX_JSON_DEPTH, screen_body
 from tarjama.config import Settings
 from tarjama.errors import MalformedRequestError, TooLargeError, UnsupportedMediaTypeError

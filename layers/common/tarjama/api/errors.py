@@ -1,63 +1,28 @@
 """Every error answer of the HTTP API, in one shape: `{"error": {"code", "message", "details"}}`.
 
-`TarjamaError.status` is turned into an HTTP status here and nowhere else (`error_response`). Anything that
-is not a `TarjamaError` is first converted into one (validation errors into `invalid_input`, unknown
-exceptions into `internal`), so a caller never sees a framework's own error body or a stack trace.
+`as_error` is the one mapping of an exception to a `TarjamaError` (validation errors become `invalid_input`,
+anything unexpected `internal`), and `error_response` the one place a `TarjamaError` becomes an HTTP answer
+(its status is the registry's, `tarjama.errors.CODES`). So a caller never sees a framework's own error body
+or a stack trace.
 """
 
 from __future__ import annotations
 
-import json
+import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from tarjama.errors import InvalidInputError, TarjamaError
+from tarjama.api.http import ERROR_HEADERS, JSON, dumps
+from tarjama.errors import InternalError, InvalidInputError, TarjamaError
+from tarjama.observability import emit_metric, get_logger
 
-JSON = "application/json"
-# Responses are data, never documents: browsers must not sniff them into HTML, nor cache errors.
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
-ERROR_HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
+logger = get_logger()
 
 MAX_VALIDATION_ERRORS = 20
 MAX_DETAIL_CHARS = 120
-
-
-class MethodNotAllowedError(TarjamaError):
-    code = "method_not_allowed"
-    status = 405
-
-
-class RouteNotFoundError(TarjamaError):
-    """No such route (as opposed to `not_found`: a route that exists, for an id that does not)."""
-
-    code = "not_found"
-    status = 404
-
-
-class InternalError(TarjamaError):
-    """Something we did not expect. The message says nothing of the cause; the request id finds the log."""
-
-    code = "internal"
-    status = 500
-
-
-# Invisible direction and line controls are written as `\\uXXXX` escapes: the JSON means the same, but an
-# echoed `ref` or text cannot reorder or break what a terminal or log viewer shows around it.
-_ESCAPED = {
-    c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-}
-_ESCAPED |= {0x2028: "\\u2028", 0x2029: "\\u2029", 0x7F: "\\u007f"}
-_ESCAPED |= {c: f"\\u{c:04x}" for c in range(0x80, 0xA0)}
-# Markup characters too (as Go's encoding/json does): an echoed `ref`, id or text can then never be read as
-# HTML, even by a client that renders a response body; parsed, the JSON is unchanged.
-_ESCAPED |= {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-def dumps(payload: Any) -> str:
-    """The API's JSON: UTF-8 text as is (Arabic stays readable), compact, invisible controls escaped."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPED)
 
 
 def error_response(exc: TarjamaError, headers: Mapping[str, str] | None = None) -> Response[str]:
@@ -67,6 +32,51 @@ def error_response(exc: TarjamaError, headers: Mapping[str, str] | None = None) 
         content_type=JSON,
         body=dumps({"error": exc.to_dict()}),
         headers={**ERROR_HEADERS, **(headers or {})},
+    )
+
+
+def as_error(exc: BaseException, request_id: str) -> TarjamaError:
+    """What the caller is told about `exc` (pure: logging is the caller's, once)."""
+    if isinstance(exc, TarjamaError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return validation_error(exc.errors())
+    return InternalError(
+        f"An unexpected error occurred; quote request id {request_id} when reporting it.",
+        details={"request_id": request_id},
+    )
+
+
+def report(exc: BaseException, request_id: str) -> TarjamaError:
+    """`exc` as the caller's error, measured (`Errors` by code) and logged when it is ours to fix, once."""
+    error = as_error(exc, request_id)
+    emit_metric("Errors", dimensions={"code": error.code})
+    if isinstance(error, InternalError) and error is not exc:
+        log_unexpected(exc, request_id)
+    elif error.status >= 500:
+        logger.warning("service_error", extra={"error_code": error.code, "request_id": request_id})
+    return error
+
+
+def respond(exc: BaseException, request_id: str) -> Response[str]:
+    """`exc` answered in the one error shape."""
+    return error_response(report(exc, request_id))
+
+
+def log_unexpected(exc: BaseException, request_id: str) -> None:
+    """Log an error by type and code path only: exception messages may quote article text."""
+    frames = [
+        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}"
+        for f in traceback.extract_tb(exc.__traceback__)
+    ]
+    logger.error(
+        "unhandled_error",
+        extra={
+            "error_type": type(exc).__name__,
+            "error_code": getattr(exc, "code", None),
+            "frames": frames[-12:],
+            "request_id": request_id,
+        },
     )
 
 

@@ -8,9 +8,12 @@ failure with its documented code:
 1. content type: `application/json`, optionally `; charset=utf-8` (missing counts as JSON) -> else `415`
 2. size: at most `settings.max_body_bytes` bytes -> else `413 too_large`
 3. encoding: base64 when API Gateway says so, then strict UTF-8 -> else `400 malformed_request`
-4. syntax: JSON, nested at most `MAX_JSON_DEPTH` deep, no lone surrogates -> else `400 malformed_request`
+4. syntax: JSON, nested at most `MAX_JSON_DEPTH` deep, no lone surrogates -> else `400 malformed_request`;
+   any failure of parsing at all is a `400`, never a `500` (not only the kinds listed here: the class of
+   failure, e.g. Python's refusal of an integer of more than 4,300 digits, a `ValueError`)
 
-The event passed on carries the body as decoded text, so the framework's own parse cannot fail.
+It runs as the first middleware of a body route (`tarjama.api.middleware`), before the framework parses the
+body for validation: a body that passes here parses there too.
 """
 
 from __future__ import annotations
@@ -131,6 +134,12 @@ def parse_json(data: bytes) -> tuple[str, Any]:
         raise MalformedRequestError(
             f"The request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
             details={"line": exc.lineno, "column": exc.colno},
+        ) from exc
+    except Exception as exc:  # whatever else the parser refuses (an integer of more than 4,300 digits, ...)
+        raise MalformedRequestError(
+            "The request body cannot be parsed as JSON (a value is beyond what the parser accepts, such as "
+            "a number of thousands of digits).",
+            details={"reason": type(exc).__name__},
         ) from exc
     _check_structure(document)
     return text, document

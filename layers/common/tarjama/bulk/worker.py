@@ -3,7 +3,7 @@
 The order makes a crash at any point safe:
 
 1. already counted? (the article's marker exists) -> nothing to do but help finish the job;
-2. digest; an expected error (`not_arabic`, `too_large`, ...: status < 500) is the article's outcome,
+2. digest; an error the registry calls permanent (`not_arabic`, `too_large`, ...) is the article's outcome,
    recorded at once; anything else raises so SQS retries, until the last receive (`bulk_max_receives`),
    where it is recorded as `processing_failed`;
 3. write `results/<job>/items/<index>-<id>.json` (deterministic key: a retry overwrites, never duplicates);
@@ -42,8 +42,8 @@ FaultHook = Callable[[str, WorkMessage], None]
 
 
 def is_permanent(exc: TarjamaError) -> bool:
-    """The article itself is the problem (retrying cannot help): client-class errors, except contention."""
-    return exc.status < 500 and exc.status not in (409, 429)
+    """The article itself is the problem (retrying cannot help): the error registry says so, per code."""
+    return not exc.retryable
 
 
 class Worker:

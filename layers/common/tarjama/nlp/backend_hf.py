@@ -43,6 +43,26 @@ class TargetVocabulary:
         return scores.masked_fill(self._blocked, float("-inf"))
 
 
+def marian_tokenizer(hf_dir: Path) -> Any:
+    """The snapshot's MarianTokenizer alone, no weights: the translator's, and the segmenter's counter."""
+    import warnings
+
+    import transformers
+
+    tf: Any = transformers
+    with warnings.catch_warnings():  # sacremoses is optional; without it Marian skips punct normalizing
+        warnings.filterwarnings("ignore", message=".*sacremoses.*")
+        return tf.MarianTokenizer.from_pretrained(str(hf_dir))
+
+
+def source_pieces(tokenizer: Any, text: str, prefix: str) -> list[str]:
+    """Source pieces without EOS, with the language prefix when the model needs one."""
+    pieces: list[str] = tokenizer.tokenize(text)
+    if prefix and (not pieces or pieces[0] != prefix):
+        pieces = [prefix, *pieces]
+    return pieces
+
+
 class HfTranslator(BaseTranslator):
     backend = "transformers"
     quantization = "float32"
@@ -57,16 +77,12 @@ class HfTranslator(BaseTranslator):
         target_vocab: bool = False,
     ) -> None:
         super().__init__(hf_dir, source_prefix=source_prefix, target_lang=target_lang)
-        import warnings
-
         import transformers
 
         tf: Any = transformers
 
         set_threads(threads)
-        with warnings.catch_warnings():  # sacremoses is optional; without it Marian skips punct normalizing
-            warnings.filterwarnings("ignore", message=".*sacremoses.*")
-            self.tokenizer: Any = tf.MarianTokenizer.from_pretrained(str(hf_dir))
+        self.tokenizer: Any = marian_tokenizer(hf_dir)
         self.model: Any = tf.MarianMTModel.from_pretrained(str(hf_dir)).eval()
         self.pad_id = int(self.model.config.pad_token_id)
         self.eos_id = int(self.model.config.eos_token_id)
@@ -77,10 +93,7 @@ class HfTranslator(BaseTranslator):
             self._processors = tf.LogitsProcessorList([TargetVocabulary(allowed)])
 
     def tokenize(self, text: str) -> list[str]:
-        pieces: list[str] = self.tokenizer.tokenize(text)
-        if self.source_prefix and (not pieces or pieces[0] != self.source_prefix):
-            pieces = [self.source_prefix, *pieces]
-        return pieces
+        return source_pieces(self.tokenizer, text, self.source_prefix)
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         pieces = [t for t in tokens if t not in SPECIAL]

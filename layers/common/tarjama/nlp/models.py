@@ -1,4 +1,4 @@
-"""`ModelProvider`: the pipeline's `ModelPort`. Describes models from JSON, loads them on first use.
+"""`ModelProvider`, the pipeline's `ModelPort` (`tarjama.ports`): describes models, loads them on first use.
 
 `describe()` reads the packaged manifest and the metadata next to each model directory, and imports no ML
 library, so a cache hit costs no torch/ctranslate2 import. The loaders run once per model, under a lock
@@ -9,6 +9,7 @@ ever fetched from a hub at run time.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,7 @@ class ModelProvider:
         self._loaded: dict[str, Any] = {}
         self._meta: dict[str, ModelMeta] = {}
         self._vocabulary: dict[tuple[str, str], Literal["target", "full"]] = {}
+        self._counter: Callable[[str], int] | None = None
 
     # description (no ML imports) -------------------------------------------------------------------
 
@@ -113,6 +115,38 @@ class ModelProvider:
         return {role: role in self._loaded for role in ROLE_TO_NAME}
 
     # loading ---------------------------------------------------------------------------------------
+
+    def token_counter(self) -> Callable[[str], int]:
+        """The translator's `count_tokens`, from its tokenizer alone while the model is not loaded.
+
+        The segmenter only counts pieces: a cold start no longer loads the whole translator to do it. Counts
+        are the translator's own (same tokenizer files, same language prefix, EOS included).
+        """
+        loaded: Translator | None = self._loaded.get("translation")
+        if loaded is not None:
+            return loaded.count_tokens
+        with self._lock:
+            if self._counter is None:
+                self._counter = self._load_counter()
+            return self._counter
+
+    def _load_counter(self) -> Callable[[str], int]:
+        name = ROLE_TO_NAME["translation"]
+        hf = hf_path(self.model_dir, name)
+        if not (hf / "config.json").is_file():
+            raise ModelMissingError(
+                f"Model '{name}' has no transformers files in {hf}. {HOW_TO_GET}", details={"model": name}
+            )
+        prefix = load_manifest()[name].source_prefix
+        if self.backend_for(name) == "ctranslate2":
+            from tarjama.nlp.translate import MarianVocab
+
+            vocab = MarianVocab(hf)
+            return lambda text: len(vocab.tokenize(text, prefix)) + 1
+        from tarjama.nlp.backend_hf import marian_tokenizer, source_pieces
+
+        tokenizer = marian_tokenizer(hf)
+        return lambda text: len(source_pieces(tokenizer, text, prefix)) + 1
 
     def translator(self) -> Translator:
         model: Translator = self._get("translation")

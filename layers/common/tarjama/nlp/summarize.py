@@ -3,7 +3,7 @@
 The extractive summary needs no model and never invents anything, so it is also the fallback whenever the
 abstractive one mentions a number or a name the article's translation does not contain: a summarizer that
 hallucinates a casualty figure is worse than no summarizer. Pure Python here; models come through the
-`ModelPort` and load only when the abstractive mode actually runs.
+`SummaryModelPort` and load only when the abstractive mode actually runs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tarjama.text.lexicon import stop_words
 from tarjama.text.normalize import match_key
 
 if TYPE_CHECKING:
-    from tarjama.pipeline import ModelPort
+    from tarjama.ports import SummaryModelPort
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -121,7 +121,7 @@ def unsupported(summary: str, article: str) -> list[str]:
 
 
 def summarize(
-    *, mode: str, source: list[str], english: list[str], max_sentences: int, models: ModelPort
+    *, mode: str, source: list[str], english: list[str], max_sentences: int, models: SummaryModelPort
 ) -> Summary | None:
     if mode == "none" or not source:
         return None

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.api import routes
 from tarjama.cli import main
 from tarjama.local import LambdaContext
 
@@ -36,11 +35,9 @@ def test_api_handler_refuses_persian_with_its_language(tiny_model_dir: Path, aws
     )
     event["body"] = json.dumps({"text": PERSIAN, "ref": "fa-1"}, ensure_ascii=False)
     with handler_env("lang", tiny_model_dir):
-        routes.reset()
         sys.path.insert(0, str(ROOT))
-        handler = importlib.import_module("functions.api.app").handler
+        handler = importlib.import_module("functions.api.app").make_handler()  # an app of this environment
         response = handler(event, LambdaContext(function_name="ApiFunction", timeout_seconds=29))
-        routes.reset()
     body = json.loads(response["body"])
     assert response["statusCode"] == 422, body
     assert body["error"]["code"] == "not_arabic"

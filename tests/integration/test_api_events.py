@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 from tarjama import observability
-from tarjama.local import LambdaContext
+from tarjama.local.functions import LambdaContext
 from tarjama.pipeline import Digester
 
 from tests.plugins.aws import handler_env

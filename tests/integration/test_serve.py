@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
-from tarjama.local import free_port
+from tarjama.local.endpoint import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"

@@ -19,34 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.local import FAKE_CREDENTIALS, free_port, start_moto_server, stop_process
-
-# The helpers live in the package: `tarjama serve` starts the same local endpoint.
-_free_port = free_port
+from tarjama.local.account import DEFAULT_REGION
+from tarjama.local.endpoint import free_port, local_endpoint, scoped_environ
 
 
 @pytest.fixture(scope="session")
 def aws_endpoint() -> Iterator[str]:
-    """The endpoint URL of a real DynamoDB/S3/SQS HTTP API; environment set for boto3."""
-    external = os.environ.get("TARJAMA_TEST_AWS_ENDPOINT")
-    saved = {k: os.environ.get(k) for k in [*FAKE_CREDENTIALS, "AWS_ENDPOINT_URL"]}
-    proc = None
-    if external:
-        url = external
-    else:
-        os.environ.update(FAKE_CREDENTIALS)
-        proc, url = start_moto_server()
-    os.environ["AWS_ENDPOINT_URL"] = url
-    try:
+    """The endpoint URL of a real DynamoDB/S3/SQS HTTP API; environment set for boto3 for the session.
+    The same local endpoint `tarjama serve` and `tarjama bulk` start (`tarjama.local.endpoint`)."""
+    with local_endpoint(os.environ.get("TARJAMA_TEST_AWS_ENDPOINT"), region_name=DEFAULT_REGION) as url:
         yield url
-    finally:
-        if proc is not None:
-            stop_process(proc)  # terminate, then kill: a server busy with a big table may not exit at once
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -57,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def table_definition() -> Any:
     """The `Table` resource of template.yaml, the one definition of the table layout."""
-    from tarjama.store.tables import table_definition_from_template
+    from tarjama.local.resources import table_definition_from_template
 
     return table_definition_from_template(REPO_ROOT / "template.yaml")
 
@@ -82,7 +64,7 @@ def s3(aws_endpoint: str) -> Any:
 @pytest.fixture
 def dynamo_table(dynamodb: Any, table_definition: Any) -> Iterator[str]:
     """A fresh table per test, created from template.yaml's definition; deleted afterwards."""
-    from tarjama.store.tables import create_table
+    from tarjama.local.resources import create_table
 
     name = f"tarjama-test-{uuid.uuid4().hex[:12]}"
     create_table(dynamodb, name, table_definition)
@@ -248,15 +230,15 @@ def fault_proxy(aws_endpoint: str) -> Iterator[FaultProxy]:
 @pytest.fixture
 def closed_endpoint() -> str:
     """An endpoint URL on a loopback port nothing listens on: every connection is refused."""
-    return f"http://127.0.0.1:{_free_port()}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @contextmanager
 def handler_env(prefix: str, model_dir: Path, **extra: str) -> Iterator[dict[str, str]]:
     """Environment for invoking the API/worker handlers: tiny models and a fresh table, buckets and queue
     (named `<prefix>-...`) on the local endpoint. Settings are re-read on entry and exit."""
-    from tarjama.config import get_settings
-    from tarjama.store.tables import create_local_resources
+    from tarjama.config import Settings
+    from tarjama.local.resources import create_local_resources
 
     suffix = uuid.uuid4().hex[:8]
     env = {
@@ -268,17 +250,8 @@ def handler_env(prefix: str, model_dir: Path, **extra: str) -> Iterator[dict[str
         "TARJAMA_RESULTS_BUCKET": f"{prefix}-results-{suffix}",
         "TARJAMA_INPUT_BUCKET": f"{prefix}-input-{suffix}",
     }
-    mp = pytest.MonkeyPatch()
-    try:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        get_settings.cache_clear()
-        created = create_local_resources(get_settings(), queue_name=f"{prefix}-work-{suffix}")
-        assert created.queue_url
-        mp.setenv("TARJAMA_QUEUE_URL", created.queue_url)
-        env["TARJAMA_QUEUE_URL"] = created.queue_url
-        get_settings.cache_clear()
+    created = create_local_resources(Settings.from_env(env), queue_name=f"{prefix}-work-{suffix}")
+    assert created.queue_url
+    env["TARJAMA_QUEUE_URL"] = created.queue_url
+    with scoped_environ(env):
         yield env
-    finally:
-        mp.undo()
-        get_settings.cache_clear()

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.local import LambdaContext, free_port
+from tarjama.local.endpoint import free_port
+from tarjama.local.functions import LambdaContext
 
 from tests.plugins.aws import handler_env
 from tests.reliability import report as page
@@ -58,14 +59,14 @@ class Api:
     env: dict[str, str]
 
     def request(self, method: str, path: str, body: bytes = b"", ctype: str | None = None) -> Answer:
-        from tarjama.commands.serve import from_response, to_event
+        from tarjama.local.events import api_event, api_response
 
         headers = [("Host", "api.local"), ("User-Agent", "tarjama-reliability")]
         if ctype is not None:
             headers.append(("Content-Type", ctype))
-        event = to_event(method, path, headers, body, "127.0.0.1")
+        event = api_event(method, path, headers, body, "127.0.0.1")
         response = self.handler(event, LambdaContext(function_name="ApiFunction", timeout_seconds=29))
-        status, pairs, data = from_response(response)
+        status, pairs, data = api_response(response)
         return status, {k.lower(): v for k, v in pairs}, data
 
 

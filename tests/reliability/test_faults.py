@@ -24,9 +24,9 @@ from typing import Any
 import boto3
 import pytest
 from tarjama.bulk import keys
-from tarjama.bulk.local import LocalBulk
 from tarjama.bulk.messages import WorkMessage
 from tarjama.config import Settings
+from tarjama.local.bulk import LocalBulk
 from tarjama.nlp.base import FLAG_ARABIC_LEFT, FLAG_MODEL_ERROR, Summarizer, Translator
 from tarjama.observability import metric_counts
 from tarjama.pipeline import Digester, Ports

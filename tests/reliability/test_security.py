@@ -64,7 +64,7 @@ NOT_ON_THE_PATH = {
     ),
 }
 # Calls that only local tooling makes (creating tables, the local queue poller), never a deployed function.
-LOCAL_MODULES = {"tarjama.local", "tarjama.store.tables", "tarjama.bulk.local", "tarjama.commands"}
+LOCAL_MODULES = {"tarjama.local", "tarjama.commands"}
 
 
 def _module_file(name: str) -> Path | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.unit.deploy_support import (
     DOCKERFILE,
@@ -190,3 +192,81 @@ def test_dockerignore_keeps_the_context_small() -> None:
     for needed in ("!pyproject.toml", "!layers/common/tarjama/", "!functions/",
                    "!layers/inference/requirements-runtime.txt"):  # fmt: skip
         assert needed in lines
+
+
+# ------------------------------------------------------------------ tarjama.local stays on this machine
+
+PACKAGE = REPO / "layers" / "common" / "tarjama"
+
+
+def _docker_glob(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern as a regex (Go's filepath.Match plus `**`, as Docker reads it)."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def in_build_context(path: str) -> bool:
+    """Whether Docker sends `path` (relative to the context) to the build, by .dockerignore's rules: the
+    last matching line wins, and a line matching a parent directory matches everything under it."""
+    rules = []
+    for raw in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            negate = line.startswith("!")
+            rules.append((negate, _docker_glob(line.lstrip("!").strip("/"))))
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    included = True
+    for negate, regex in rules:
+        if any(regex.fullmatch(p) for p in prefixes):
+            included = negate
+    return included
+
+
+def test_the_dockerignore_reader_reads_docker_rules() -> None:
+    """The reader itself, on rules whose outcome Docker documents."""
+    assert not in_build_context("tests/unit/test_image.py")  # `*`
+    assert in_build_context("functions/api/app.py")  # `!functions/` re-includes a directory
+    assert not in_build_context("functions/api/__pycache__/app.cpython-311.pyc")  # `**/__pycache__`
+
+
+def test_the_image_gets_the_package_without_tarjama_local() -> None:
+    """The runtime stage installs the package from the build context, and the context leaves out
+    tarjama/local: no deployed function ships the AWS emulation."""
+    copies = [arg for op, arg in FINAL.instructions if op == "COPY" and "tarjama" in arg]
+    assert copies == ["layers/common/tarjama layers/common/tarjama"]
+    files = [p.relative_to(REPO).as_posix() for p in PACKAGE.rglob("*.py")]
+    local = [f for f in files if f.startswith("layers/common/tarjama/local/")]
+    assert local, "tarjama/local exists"
+    assert not [f for f in local if in_build_context(f)]
+    shipped = [f for f in files if f not in local]
+    assert all(in_build_context(f) for f in shipped), [f for f in shipped if not in_build_context(f)]
+
+
+def test_the_layer_build_leaves_out_tarjama_local(tmp_path: Path) -> None:
+    """SAM runs `make build-CommonLayer` (BuildMethod makefile): run it, pip replaced by `true` (the
+    requirements are checked elsewhere), and read what would be zipped into the layer."""
+    subprocess.run(
+        ["make", "-s", "-C", str(REPO / "layers" / "common"), "build-CommonLayer",
+         f"ARTIFACTS_DIR={tmp_path}", "PIP=true"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    built = tmp_path / "python" / "tarjama"
+    assert (built / "__init__.py").is_file()
+    assert not (built / "local").exists()
+    expected = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if p.is_file()}
+    expected = {p for p in expected if p.parts[0] != "local" and "__pycache__" not in p.parts}
+    got = {p.relative_to(built) for p in built.rglob("*") if p.is_file()}
+    assert got == expected

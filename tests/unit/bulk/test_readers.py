@@ -85,7 +85,10 @@ def test_jsonl_every_problem_has_its_code_and_line() -> None:
         "https://example.com/x",
         {"summary": "none", "summary_sentences": 3, "beam_size": 4},
     )
-    assert all(o.reason for o in out if not isinstance(o, Entry))  # every refusal says why
+    refused = [o for o in out if isinstance(o, Rejected)]
+    assert len(refused) == 13  # all but lines 1 and 14, each with a sentence saying why
+    for o in refused:
+        assert len(o.reason.split()) >= 3 and o.reason != o.code, o
 
 
 def test_blank_lines_are_skipped_but_line_numbers_stay_physical() -> None:

@@ -13,14 +13,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from tarjama.result import DigestOptions, DigestResult
+from tarjama.store.jobs import JobStatusName as JobState
 
 # Hard ceilings of the schema itself; the effective limits come from settings (`max_chars`,
 # `batch_max_items`) and are enforced by the routes with `413 too_large`, so the schema only states what
 # no configuration may exceed.
 REF_MAX_CHARS = 256
 BATCH_HARD_MAX_ITEMS = 64
-
-JobState = Literal["queued", "running", "done", "failed"]
 
 
 class DigestRequest(BaseModel):

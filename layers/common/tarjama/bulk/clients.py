@@ -22,11 +22,3 @@ def sqs_client() -> Any:
     import boto3
 
     return boto3.client("sqs", config=store_config(max_attempts=6, connect_timeout=3.0, read_timeout=30.0))
-
-
-def dynamodb_client() -> Any:
-    import boto3
-
-    return boto3.client(
-        "dynamodb", config=store_config(max_attempts=6, connect_timeout=3.0, read_timeout=10.0)
-    )

@@ -197,10 +197,10 @@ def _file_error(code: str, reason: str) -> Rejected:
 
 def build_splitter(settings: Settings) -> Splitter:
     """The production wiring: patient clients on boto3's configured endpoint."""
-    from tarjama.bulk.clients import dynamodb_client, s3_client, sqs_client
+    from tarjama.bulk.clients import s3_client, sqs_client
 
     s3 = s3_client()
-    jobs = JobStore(dynamodb_client(), str(settings.table), ttl_seconds=settings.bulk_job_ttl_days * 86400)
+    jobs = JobStore.from_settings(settings)
     return Splitter(
         settings,
         s3=s3,

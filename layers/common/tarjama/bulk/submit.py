@@ -17,16 +17,6 @@ from tarjama.result import DigestOptions
 from tarjama.store.jobs import JobStore
 
 
-class JobId(str):
-    """A job id (`j_...`). Also readable as `.job_id`, for callers that take a record-like answer."""
-
-    __slots__ = ()
-
-    @property
-    def job_id(self) -> str:
-        return str(self)
-
-
 def submit_single(
     settings: Settings,
     raw: str | None = None,
@@ -39,7 +29,7 @@ def submit_single(
     sqs: Any = None,
     s3: Any = None,
     jobs: JobStore | None = None,
-) -> JobId:
+) -> str:
     """Create a job of one article and queue it; returns its id. Give `raw` (+ `fmt`), `text` or `html`."""
     if not settings.queue_url or not settings.table:
         raise ValueError("submit_single needs settings.queue_url and settings.table")
@@ -52,10 +42,10 @@ def submit_single(
     if fmt not in ("auto", "text", "html"):
         fmt = "auto"
     opts = DigestOptions.model_validate(options) if isinstance(options, dict) else options
-    from tarjama.bulk.clients import dynamodb_client, s3_client, sqs_client
+    from tarjama.bulk.clients import s3_client, sqs_client
 
-    jobs = jobs or JobStore(dynamodb_client(), settings.table, ttl_seconds=settings.bulk_job_ttl_days * 86400)
-    job_id = JobId("j_" + uuid.uuid4().hex)
+    jobs = jobs or JobStore.from_settings(settings)
+    job_id = "j_" + uuid.uuid4().hex
     jobs.create(
         job_id,
         kind="single",

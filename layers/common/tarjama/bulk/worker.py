@@ -212,10 +212,10 @@ class Worker:
 
 def build_worker(settings: Settings, *, dead_letter_arn: str | None = None) -> Worker:
     """The production wiring: patient clients on boto3's configured endpoint, the digester built lazily."""
-    from tarjama.bulk.clients import dynamodb_client, s3_client
+    from tarjama.bulk.clients import s3_client
 
     s3 = s3_client()
-    jobs = JobStore(dynamodb_client(), str(settings.table), ttl_seconds=settings.bulk_job_ttl_days * 86400)
+    jobs = JobStore.from_settings(settings)
     return Worker(
         settings,
         s3=s3,

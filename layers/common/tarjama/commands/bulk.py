@@ -17,7 +17,7 @@ from tarjama.errors import InvalidInputError
 
 
 def cmd_bulk(args: argparse.Namespace) -> int:
-    from tarjama.bulk.local import run_local
+    from tarjama.local.bulk import run_local
 
     path = Path(args.file)
     if not path.is_file():

@@ -36,8 +36,8 @@ def _create_table(args: argparse.Namespace) -> int:
     import yaml
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from tarjama.local.resources import create_table, table_definition_from_template
     from tarjama.store.clients import dynamodb_client
-    from tarjama.store.tables import create_table, table_definition_from_template
 
     name = args.table or get_settings().table
     if not name:
@@ -59,7 +59,7 @@ def _create_local(args: argparse.Namespace) -> int:
 
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from tarjama.store.tables import create_local_resources
+    from tarjama.local.resources import create_local_resources
 
     try:
         resources = create_local_resources(
@@ -72,7 +72,7 @@ def _create_local(args: argparse.Namespace) -> int:
 
 
 def _template(path: Path | None) -> Path:
-    from tarjama.store.tables import find_template
+    from tarjama.local.template import find_template
 
     try:
         return path or find_template()

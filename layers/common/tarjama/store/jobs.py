@@ -30,6 +30,8 @@ from tarjama.store.keys import JOB_PREFIX, TTL_ATTRIBUTE, expires_at
 
 JobKind = Literal["bulk", "single"]
 JobState = Literal["splitting", "running", "finalizing", "done"]
+# The coarse view the API shows (`GET /v1/jobs/{id}`, the 202 answer): one definition for both.
+JobStatusName = Literal["queued", "running", "done", "failed"]
 Outcome = Literal["succeeded", "failed"]
 
 _ser = TypeSerializer()
@@ -63,7 +65,7 @@ class JobStatus(BaseModel):
     job_id: str
     kind: JobKind = "bulk"
     state: JobState
-    status: Literal["queued", "running", "done", "failed"] = Field(
+    status: JobStatusName = Field(
         description="Coarse view for the API: queued (splitting), running, done, failed (nothing succeeded)."
     )
     total: int | None = Field(None, description="Articles in the file; known once the split has finished.")
@@ -96,7 +98,7 @@ def _status_of(item: Mapping[str, Any]) -> JobStatus:
     rejected = int(item.get("rejected", 0))
     succeeded = int(item.get("succeeded", 0))
     failed = worker_failed + rejected
-    status: Literal["queued", "running", "done", "failed"]
+    status: JobStatusName
     if state == "splitting":
         status = "queued"
     elif state == "done":
@@ -149,8 +151,9 @@ class JobStore:
         if dynamodb is None:
             from tarjama.store.clients import dynamodb_client, store_config
 
-            # Job bookkeeping must not give up as fast as the cache does: a lost count is a lost article.
-            dynamodb = dynamodb_client(store_config(max_attempts=6, read_timeout=10.0))
+            # Job bookkeeping must not give up as fast as the cache does (a lost count is a lost article):
+            # the bulk path's patience (see tarjama.bulk.clients), for every job store.
+            dynamodb = dynamodb_client(store_config(max_attempts=6, connect_timeout=3.0, read_timeout=10.0))
         return cls(dynamodb, settings.table, ttl_seconds=settings.bulk_job_ttl_days * 86400)
 
     # reading --------------------------------------------------------------------------------------

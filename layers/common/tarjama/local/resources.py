@@ -1,7 +1,7 @@
-"""The table layout, read from template.yaml (its single source of truth), and local resources from it.
+"""The template's table, buckets and queues, created on a local endpoint (moto's server, DynamoDB Local).
 
-`tarjama store create-table`, the tests and `make run` create the table on a local endpoint (moto's
-server, DynamoDB Local) from the same `Table` resource the deployment uses, so the two cannot drift.
+`tarjama store create-table`, `serve`, `bulk` and the tests create them from the same resources the
+deployment uses (the `Table`'s layout, the `WorkQueue`'s timeouts and redrive), so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -13,54 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tarjama.config import Settings
+from tarjama.local.account import DEFAULT_REGION
+from tarjama.local.template import Resolver, find_template, load_template
 from tarjama.observability import get_logger
 from tarjama.store.clients import DynamoDBClient
 
 logger = get_logger()
 
-TEMPLATE_NAME = "template.yaml"
 TABLE_RESOURCE = "Table"
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """SafeLoader that reads CloudFormation's short intrinsic tags (!Ref, !GetAtt, !Sub, ...) as data."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        scalar = loader.construct_scalar(node)
-        value = scalar.split(".", 1) if suffix == "GetAtt" else scalar
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _intrinsic)
-
-
-def load_template(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_CfnLoader)  # a SafeLoader subclass
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a CloudFormation template")
-    return data
-
-
-def find_template(start: Path | None = None) -> Path:
-    """template.yaml in `start` (default: the working directory) or the nearest parent holding one."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
-        candidate = directory / TEMPLATE_NAME
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"No {TEMPLATE_NAME} in {here} or its parents; pass --template.")
 
 
 @dataclass(frozen=True)
@@ -193,6 +154,7 @@ def create_local_resources(
     path = template or find_template()
     document = load_template(path)
     resources = document.get("Resources", {})
+    resolver = Resolver(document)
     if settings.table:
         create_table(
             dynamodb or boto3.client("dynamodb"), settings.table, table_definition_from_template(path)
@@ -207,12 +169,12 @@ def create_local_resources(
         sqs = sqs or boto3.client("sqs")
         work = resources.get("WorkQueue", {}).get("Properties", {})
         dead = resources.get("WorkDeadLetterQueue", {}).get("Properties", {})
-        dead_attributes = _queue_attributes(dead, document)
+        dead_attributes = _queue_attributes(dead, resolver)
         dlq_url = sqs.create_queue(QueueName=f"{queue}-dlq", Attributes=dead_attributes)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
-        attributes = _queue_attributes(work, document)
+        attributes = _queue_attributes(work, resolver)
         redrive = work.get("RedrivePolicy")
         if isinstance(redrive, dict):
             attributes["RedrivePolicy"] = json.dumps(
@@ -222,37 +184,36 @@ def create_local_resources(
     return LocalResources(settings.table, settings.results_bucket, settings.input_bucket, queue_url, dlq_url)
 
 
-def resolve(value: Any, template: dict[str, Any]) -> Any:
-    """Resolve the intrinsics a local endpoint can: `Ref` to a parameter (its Default) and `FindInMap`.
-
-    Anything else (`GetAtt`, `Sub` of pseudo parameters, ...) comes back as None: the caller skips it.
-    """
-    if not isinstance(value, dict):
-        return value
-    if "Ref" in value:
-        parameter = template.get("Parameters", {}).get(value["Ref"])
-        return parameter.get("Default") if isinstance(parameter, dict) else None
-    if "Fn::FindInMap" in value:
-        parts = [resolve(part, template) for part in value["Fn::FindInMap"][:3]]
-        if any(part is None for part in parts):
-            return None
-        try:
-            return template["Mappings"][parts[0]][str(parts[1])][parts[2]]
-        except (KeyError, TypeError):
-            return None
-    return None
-
-
-def _queue_attributes(props: dict[str, Any], template: dict[str, Any]) -> dict[str, str]:
+def _queue_attributes(props: dict[str, Any], resolver: Resolver) -> dict[str, str]:
     names = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds")
-    values = {n: resolve(props.get(n), template) for n in names}
-    return {n: str(v) for n, v in values.items() if isinstance(v, int | str)}
+    values = {n: resolver.string(props[n]) for n in names if n in props}
+    return {n: v for n, v in values.items() if v is not None}
 
 
 def _create_bucket(s3: Any, bucket: str) -> None:
     region = s3.meta.region_name
     kwargs: dict[str, Any] = {"Bucket": bucket}
-    if region and region != "us-east-1":
+    if region and region != DEFAULT_REGION:  # us-east-1 takes no location constraint
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
         s3.create_bucket(**kwargs)
+
+
+def create_bare_resources(names: dict[str, str], queue_name: str) -> tuple[str, str]:
+    """The table (hash key `pk`), buckets and queues as template.yaml defines them, for a run outside a
+    checkout (no template to read); returns the work queue's and its dead-letter queue's URLs."""
+    import boto3
+
+    table = TableDefinition(
+        attribute_definitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        key_schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )
+    create_table(boto3.client("dynamodb"), names["table"], table)
+    s3, sqs = boto3.client("s3"), boto3.client("sqs")
+    for bucket in (names["results_bucket"], names["input_bucket"]):
+        _create_bucket(s3, bucket)
+    dlq = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "3"})
+    queue = sqs.create_queue(QueueName=queue_name, Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+    return str(queue), str(dlq)

@@ -1,4 +1,5 @@
-"""The table layout comes from template.yaml and `create_table` reproduces it on a real endpoint."""
+"""The table layout comes from template.yaml and `create_table` reproduces it on a real endpoint; the one
+resolver of CloudFormation values a local run can know."""
 
 from __future__ import annotations
 
@@ -7,14 +8,8 @@ from typing import Any
 
 import pytest
 from tarjama.config import Settings
-from tarjama.store.tables import (
-    create_local_resources,
-    create_table,
-    find_template,
-    load_template,
-    resolve,
-    table_definition_from_template,
-)
+from tarjama.local.resources import create_local_resources, create_table, table_definition_from_template
+from tarjama.local.template import Resolver, find_template, load_template
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -89,10 +84,8 @@ def test_create_local_resources(dynamodb: Any, s3: Any, aws_endpoint: str) -> No
         sqs = boto3.client("sqs")
         assert first.queue_url and first.queue_url.endswith("/tarjama-local-work")
         attrs = sqs.get_queue_attributes(QueueUrl=first.queue_url, AttributeNames=["All"])["Attributes"]
-        template = load_template(REPO / "template.yaml")
-        wanted = resolve(template["Resources"]["WorkQueue"]["Properties"]["VisibilityTimeout"], template)
-        assert attrs["VisibilityTimeout"] == str(wanted)
-        assert attrs["VisibilityTimeout"] != "30"  # not SQS's default: the template's value
+        # The template's value, not SQS's default of 30: WorkerTimeout's default 300 s -> the mapping's 1800.
+        assert attrs["VisibilityTimeout"] == "1800"
         assert '"maxReceiveCount"' in attrs["RedrivePolicy"]
         assert "tarjama-local-work-dlq" in attrs["RedrivePolicy"]
     finally:
@@ -111,8 +104,14 @@ def test_resolve_parameters_and_mappings() -> None:
         "Parameters": {"T": {"Type": "String", "Default": "300"}},
         "Mappings": {"M": {"300": {"V": 1800}}},
     }
-    assert resolve({"Fn::FindInMap": ["M", {"Ref": "T"}, "V"]}, template) == 1800
-    assert resolve({"Ref": "T"}, template) == "300"
-    assert resolve({"Ref": "AWS::Region"}, template) is None
-    assert resolve({"Fn::GetAtt": ["Q", "Arn"]}, template) is None
-    assert resolve(42, template) == 42
+    resolver = Resolver(template, region_name="eu-west-1")
+    assert resolver.value({"Fn::FindInMap": ["M", {"Ref": "T"}, "V"]}) == 1800
+    assert resolver.value({"Ref": "T"}) == "300"
+    assert resolver.value({"Ref": "AWS::Region"}) == "eu-west-1"
+    assert resolver.string({"Fn::Sub": "q-${AWS::AccountId}-${AWS::Region}"}) == "q-123456789012-eu-west-1"
+    assert resolver.string({"Fn::Sub": ["${A}-x", {"A": {"Ref": "T"}}]}) == "300-x"
+    assert resolver.value({"Fn::GetAtt": ["Q", "Arn"]}) is None
+    assert resolver.value({"Ref": "SomeResource"}) is None
+    assert resolver.string({"Fn::Sub": "${SomeResource.Arn}"}) is None
+    assert resolver.value(42) == 42 and resolver.string(True) == "true"
+    assert Resolver(template, {"T": "600"}).value({"Ref": "T"}) == "600"  # an override wins

@@ -5,8 +5,6 @@
   function's own variables, parameters' defaults and pseudo parameters where they can be known locally,
   and overrides from an `--env-vars` file in SAM's format (`{"Parameters": {..}, "<LogicalId>": {..}}`).
 - `LambdaContext` is the context object a handler receives.
-- `start_moto_server` starts a local AWS endpoint (moto's server) on loopback, for `tarjama serve` and the
-  tests.
 """
 
 from __future__ import annotations
@@ -14,29 +12,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import os
-import re
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tarjama.local.account import LOCAL_ACCOUNT, region, region_environ
+from tarjama.local.template import Resolver, TemplateError, find_template, load_template
+
 Handler = Callable[[dict[str, Any], Any], Any]
-
-LOCAL_ACCOUNT = "123456789012"
-LOCAL_STACK = "tarjama-local"
-_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
-
-
-class TemplateError(Exception):
-    """The template does not describe the function asked for (a usage error, reported in one line)."""
-
 
 # --------------------------------------------------------------------------------------------- context
 
@@ -56,8 +43,7 @@ class LambdaContext:
 
     @property
     def invoked_function_arn(self) -> str:
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        return f"arn:aws:lambda:{region}:{LOCAL_ACCOUNT}:function:{self.function_name}"
+        return f"arn:aws:lambda:{region()}:{LOCAL_ACCOUNT}:function:{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
@@ -76,6 +62,24 @@ class FunctionSpec:
     unresolved: list[str]
     memory_mb: int
     timeout_s: float
+    log_group: str = ""
+    handler_name: str = ""
+
+    def runtime_environment(self, region_name: str) -> dict[str, str]:
+        """What the Lambda runtime sets in every function's environment (reserved: the function's own
+        variables cannot change them); SAM's `local invoke` sets the same."""
+        return {
+            **region_environ(region_name),
+            "AWS_LAMBDA_FUNCTION_NAME": self.logical_id,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group or f"/aws/lambda/{self.logical_id}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": "local",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+            "LAMBDA_TASK_ROOT": str(self.code_dir),
+            "_HANDLER": self.handler_name,
+            "TZ": ":UTC",
+        }
 
     def load_handler(self) -> Handler:
         """Import the handler the way the Lambda runtime would: the code directory first on sys.path."""
@@ -101,57 +105,11 @@ class FunctionSpec:
 
     def context(self) -> LambdaContext:
         return LambdaContext(
-            function_name=self.logical_id, memory_limit_in_mb=self.memory_mb, timeout_seconds=self.timeout_s
+            function_name=self.logical_id,
+            memory_limit_in_mb=self.memory_mb,
+            timeout_seconds=self.timeout_s,
+            log_group_name=self.log_group or f"/aws/lambda/{self.logical_id}",
         )
-
-
-def _parameters(template: Mapping[str, Any], overrides: Mapping[str, str]) -> dict[str, str]:
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    values = {
-        "AWS::Region": region,
-        "AWS::AccountId": LOCAL_ACCOUNT,
-        "AWS::StackName": LOCAL_STACK,
-        "AWS::Partition": "aws",
-        "AWS::URLSuffix": "amazonaws.com",
-    }
-    for name, spec in (template.get("Parameters") or {}).items():
-        if isinstance(spec, Mapping) and "Default" in spec:
-            values[name] = str(spec["Default"])
-    values.update({k: str(v) for k, v in overrides.items()})
-    return values
-
-
-def resolve_value(value: Any, params: Mapping[str, str]) -> str | None:
-    """A CloudFormation value as a string when it can be known locally, else None."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    if isinstance(value, Mapping) and len(value) == 1:
-        (fn, arg), *_ = value.items()
-        if fn == "Ref" and isinstance(arg, str):
-            return params.get(arg)
-        if fn == "Fn::Sub":
-            text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1] if len(arg) > 1 else {})
-            local = dict(params)
-            for key, sub in (extra or {}).items():
-                resolved = resolve_value(sub, params)
-                if resolved is None:
-                    return None
-                local[key] = resolved
-            missing = [m for m in _SUB_VAR.findall(str(text)) if m not in local]
-            if missing:
-                return None
-            return _SUB_VAR.sub(lambda m: local[m.group(1)], str(text))
-    return None
-
-
-def _int(value: Any, params: Mapping[str, str], default: int) -> int:
-    resolved = resolve_value(value, params) if value is not None else None
-    try:
-        return int(float(resolved)) if resolved is not None else default
-    except ValueError:
-        return default
 
 
 def load_env_vars(path: Path | None) -> dict[str, dict[str, str]]:
@@ -167,8 +125,6 @@ def load_function(
     logical_id: str, *, template: Path | None = None, env_vars: Path | None = None
 ) -> FunctionSpec:
     """The function `logical_id` of the template, with its handler location and local environment."""
-    from tarjama.store.tables import find_template, load_template
-
     path = template or find_template()
     doc = load_template(path)
     resources = doc.get("Resources") or {}
@@ -183,10 +139,13 @@ def load_function(
     props = resource.get("Properties") or {}
     globals_fn = (doc.get("Globals") or {}).get("Function") or {}
     overrides = load_env_vars(env_vars)
-    params = _parameters(doc, {})
+    resolver = Resolver(doc)
     root = path.parent
 
-    if props.get("PackageType") == "Image" or "ImageConfig" in props:
+    is_image = props.get("PackageType") == "Image" or "ImageConfig" in props
+    command: list[Any] = []
+    handler: Any = None
+    if is_image:
         command = (props.get("ImageConfig") or {}).get("Command") or []
         if not command:
             raise TemplateError(f"{logical_id}: an image function without ImageConfig.Command")
@@ -212,7 +171,7 @@ def load_function(
         if name in given:
             environment[name] = given[name]
             continue
-        value = resolve_value(raw, params)
+        value = resolver.string(raw)
         if value is None:
             unresolved.append(name)
         else:
@@ -228,65 +187,19 @@ def load_function(
         code_dir=code_dir,
         environment=environment,
         unresolved=sorted(unresolved),
-        memory_mb=_int(props.get("MemorySize", globals_fn.get("MemorySize")), params, 128),
-        timeout_s=float(_int(props.get("Timeout", globals_fn.get("Timeout")), params, 3)),
+        memory_mb=resolver.integer(props.get("MemorySize", globals_fn.get("MemorySize")), 128),
+        timeout_s=float(resolver.integer(props.get("Timeout", globals_fn.get("Timeout")), 3)),
+        log_group=_log_group(props, resources, resolver),
+        handler_name=str(command[0]) if is_image else str(handler),
     )
 
 
-# --------------------------------------------------------------------------------------------- moto
-
-# What `tarjama serve` and `tarjama bulk` create on an embedded endpoint (settings field -> name), and the
-# credentials boto3 signs with there (moto accepts any).
-LOCAL_NAMES = {
-    "table": "tarjama-local",
-    "results_bucket": "tarjama-local-results",
-    "input_bucket": "tarjama-local-input",
-}
-LOCAL_QUEUE = "tarjama-local-work"
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_moto_server(port: int | None = None, timeout: float = 30.0) -> tuple[subprocess.Popen[bytes], str]:
-    """Start moto's server on loopback and wait until it answers; returns the process and its URL."""
-    port = port or free_port()
-    moto = Path(sys.executable).with_name("moto_server")
-    proc = subprocess.Popen(
-        [str(moto), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto server exited with code {proc.returncode}")
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1).close()  # loopback only
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    proc.wait(timeout=5)
-    raise RuntimeError("moto server did not start")
-
-
-def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=timeout)
+def _log_group(props: dict[str, Any], resources: dict[str, Any], resolver: Resolver) -> str:
+    """The function's log group as the template names it (LoggingConfig.LogGroup: a Ref to a LogGroup)."""
+    group = (props.get("LoggingConfig") or {}).get("LogGroup")
+    if isinstance(group, dict) and isinstance(group.get("Ref"), str):
+        resource = resources.get(group["Ref"]) or {}
+        group = (resource.get("Properties") or {}).get("LogGroupName")
+    if group is None:
+        return ""
+    return resolver.string(group) or ""

@@ -2,28 +2,29 @@
 
 The same code as in Lambda: the file is uploaded to the input bucket, the split runs on a real-shaped S3
 event, and the queue is drained in-process by receiving messages and handing them to the worker as SQS
-events; failures go back to the queue (visibility 0), dead letters are recorded. With no endpoint
-configured (`AWS_ENDPOINT_URL`), moto's server is started on loopback for the run.
+events (`tarjama.local.poller`: failures go back to the queue at once, dead letters are recorded). With
+no endpoint configured (`AWS_ENDPOINT_URL`), moto's server is started on loopback for the run.
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from tarjama.bulk import keys
-from tarjama.bulk.events import s3_put_event, sqs_event
 from tarjama.bulk.report import Finalizer
 from tarjama.bulk.split import Splitter
 from tarjama.bulk.worker import FaultHook, Worker
 from tarjama.config import Settings
-from tarjama.local import FAKE_CREDENTIALS, LOCAL_NAMES, LOCAL_QUEUE
+from tarjama.local.account import LOCAL_NAMES, LOCAL_QUEUE
+from tarjama.local.endpoint import local_endpoint
+from tarjama.local.events import s3_put_event
+from tarjama.local.poller import QueuePoller
 from tarjama.pipeline import Digester
 from tarjama.store.jobs import JobStatus, JobStore
 
@@ -36,31 +37,6 @@ class LocalRun:
     results_path: Path
     report_path: Path
     rounds: int
-
-
-@contextlib.contextmanager
-def local_endpoint() -> Iterator[str]:
-    """The configured endpoint, or moto's server on 127.0.0.1 for the duration of the block."""
-    configured = os.environ.get("AWS_ENDPOINT_URL")
-    if configured:
-        yield configured
-        return
-    from tarjama.local import start_moto_server, stop_process
-
-    saved = {k: os.environ.get(k) for k in [*FAKE_CREDENTIALS, "AWS_ENDPOINT_URL"]}
-    proc, url = start_moto_server()
-    for k, v in FAKE_CREDENTIALS.items():
-        os.environ.setdefault(k, v)
-    os.environ["AWS_ENDPOINT_URL"] = url
-    try:
-        yield url
-    finally:
-        stop_process(proc)
-        for k, old in saved.items():
-            if old is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = old
 
 
 def _bar(status: JobStatus | None, width: int = 30) -> str:
@@ -93,12 +69,13 @@ class LocalBulk:
         self.settings = settings
         self.s3 = s3
         self.sqs = sqs
-        self.jobs = JobStore(dynamodb, settings.table, ttl_seconds=settings.bulk_job_ttl_days * 86400)
+        self.jobs = JobStore.from_settings(settings, dynamodb)
         finalizer = Finalizer(s3, settings.results_bucket, self.jobs)
         self.splitter = Splitter(settings, s3=s3, sqs=sqs, jobs=self.jobs, finalizer=finalizer)
-        self.queue_arn = self._arn(settings.queue_url)
-        self.dead_letter_url = dead_letter_url
-        self.dead_letter_arn = self._arn(dead_letter_url) if dead_letter_url else None
+        self.poller = QueuePoller(
+            sqs, settings.queue_url, self._work, dead_letter_url=dead_letter_url, visibility_seconds=60
+        )
+        dead_letter_arn = self.poller.queues[1][1] if dead_letter_url else None
         self.worker = Worker(
             settings,
             s3=s3,
@@ -106,12 +83,11 @@ class LocalBulk:
             finalizer=finalizer,
             digester=digester,
             fault=fault,
-            dead_letter_arn=self.dead_letter_arn,
+            dead_letter_arn=dead_letter_arn,
         )
 
-    def _arn(self, url: str) -> str:
-        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-        return str(attrs["QueueArn"])
+    def _work(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return self.worker.handle_event(event, context)
 
     def upload(self, path: Path, name: str | None = None) -> dict[str, Any]:
         """Upload to `incoming/` and return the S3 event Lambda would get."""
@@ -121,40 +97,9 @@ class LocalBulk:
         head = self.s3.head_object(Bucket=bucket, Key=key)
         return s3_put_event(bucket, key, size=int(head["ContentLength"]), etag=str(head["ETag"]))
 
-    def _receive(self, url: str) -> list[dict[str, Any]]:
-        resp = self.sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=0,
-            VisibilityTimeout=60,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        return list(resp.get("Messages", []))
-
     def drain_once(self) -> int:
         """One receive -> one worker batch; returns how many messages it handled (0: queues empty)."""
-        url, arn = str(self.settings.queue_url), self.queue_arn
-        messages = self._receive(url)
-        if not messages and self.dead_letter_url and self.dead_letter_arn:
-            url, arn = self.dead_letter_url, self.dead_letter_arn
-            messages = self._receive(url)
-        if not messages:
-            return 0
-        response = self.worker.handle_event(sqs_event(messages, arn))
-        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
-        done = [m for m in messages if m["MessageId"] not in failed]
-        if done:
-            self.sqs.delete_message_batch(
-                QueueUrl=url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
-            )
-        for m in messages:
-            if m["MessageId"] in failed:  # what Lambda's visibility timeout would do, without the wait
-                self.sqs.change_message_visibility(
-                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
-                )
-        return len(messages)
+        return self.poller.poll_once()
 
     def drain(
         self,
@@ -198,8 +143,6 @@ class LocalBulk:
         bucket = str(self.settings.results_bucket)
         self.s3.download_file(bucket, keys.results_key(job_id), str(results_path))
         self.s3.download_file(bucket, keys.report_key(job_id), str(report_path))
-        import json
-
         report = json.loads(report_path.read_text(encoding="utf-8"))
         return LocalRun(job_id, status, report, results_path, report_path, rounds)
 
@@ -215,10 +158,10 @@ def run_local(
     """`tarjama bulk`: on the configured endpoint, or on a moto server started for this run."""
     import boto3
 
-    from tarjama.store.tables import create_local_resources
+    from tarjama.local.resources import create_bare_resources, create_local_resources
 
     base = settings or Settings.from_env()
-    with local_endpoint():
+    with local_endpoint(os.environ.get("AWS_ENDPOINT_URL")):
         names = {k: getattr(base, k) or v for k, v in LOCAL_NAMES.items()}
         queue_name = base.queue_url.rstrip("/").rsplit("/", 1)[-1] if base.queue_url else LOCAL_QUEUE
         try:
@@ -227,7 +170,7 @@ def run_local(
             )
             queue_url, dlq_url = resources.queue_url, resources.dead_letter_queue_url
         except FileNotFoundError:  # run outside a checkout: no template.yaml to read the layout from
-            queue_url, dlq_url = _bare_resources(names, queue_name)
+            queue_url, dlq_url = create_bare_resources(names, queue_name)
         run_settings = base.model_copy(update={**names, "queue_url": queue_url})
         bulk = LocalBulk(
             run_settings,
@@ -238,27 +181,3 @@ def run_local(
             digester=digester,
         )
         return bulk.run(path, out, progress=progress)
-
-
-def _bare_resources(names: dict[str, str], queue_name: str) -> tuple[str, str]:
-    """The table (hash key `pk`), buckets and queues, as template.yaml defines them, for runs without it."""
-    import json
-
-    import boto3
-
-    db, s3, sqs = boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs")
-    with contextlib.suppress(db.exceptions.ResourceInUseException):
-        db.create_table(
-            TableName=names["table"],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    for bucket in (names["results_bucket"], names["input_bucket"]):
-        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
-            s3.create_bucket(Bucket=bucket)
-    dlq = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    redrive = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "3"})
-    queue = sqs.create_queue(QueueName=queue_name, Attributes={"RedrivePolicy": redrive})["QueueUrl"]
-    return str(queue), str(dlq)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from tarjama.cli import main
-from tarjama.local import LambdaContext
+from tarjama.local.functions import LambdaContext
 
 from tests.plugins.aws import handler_env
 

@@ -47,7 +47,8 @@ def test_invoke_sets_the_runtime_environment_for_the_invocation_only(
         "def handler(event, context):\n"
         "    keys = ('AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_LAMBDA_FUNCTION_NAME',\n"
         "            'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'TARJAMA_MODEL_DIR')\n"
-        "    return {k: os.environ.get(k) for k in keys} | {'remaining': context.get_remaining_time_in_millis()}\n",
+        "    left = context.get_remaining_time_in_millis()\n"
+        "    return {k: os.environ.get(k) for k in keys} | {'remaining': left}\n",
         encoding="utf-8",
     )
     template = tmp_path / "template.yaml"

@@ -15,3 +15,8 @@
 This package is excluded from the Lambda image (.dockerignore) and the layer (layers/common/Makefile);
 tests/unit/test_image.py keeps it so. Nothing under `functions/` or the runtime modules imports it.
 """
+
+from tarjama.local.endpoint import free_port
+from tarjama.local.functions import LambdaContext
+
+__all__ = ["LambdaContext", "free_port"]  # what tests of other parts import most

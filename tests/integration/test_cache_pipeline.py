@@ -69,6 +69,10 @@ class CountingModels:
     def token_counter(self) -> Callable[[str], int]:
         return self.inner.token_counter()
 
+    def for_tier(self, model_type: str | None) -> Any:
+        """This wrapper serves the default tier; another tier is the real provider's."""
+        return self if model_type in (None, self.inner.model_type) else self.inner.for_tier(model_type)
+
     def translator(self) -> CountingTranslator:
         with self._lock:
             self.translator_requests += 1

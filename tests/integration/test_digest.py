@@ -128,7 +128,29 @@ def test_cli_readable_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", str(SEEDS[4]), "--summary", "extractive", "--beam", "1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# ") and "## Summary [extractive]" in out
-    assert "usage: " in out and "tokens in" in out and "model translation: Helsinki-NLP/opus-mt-ar-en@" in out
+    assert "usage: " in out and "tokens in" in out
+    assert "model type: quality_optimized" in out  # the default tier
+    assert "model translation: Helsinki-NLP/opus-mt-tc-big-ar-en@" in out
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("model_type", "translation", "summarizer"),
+    [
+        ("quality_optimized", "Helsinki-NLP/opus-mt-tc-big-ar-en", "sshleifer/distilbart-cnn-12-6"),
+        ("latency_optimized", "Helsinki-NLP/opus-mt-ar-en", "sshleifer/distilbart-cnn-6-6"),
+    ],
+)
+def test_cli_model_type_chooses_the_tier(
+    capsys: pytest.CaptureFixture[str], model_type: str, translation: str, summarizer: str
+) -> None:
+    args = ["digest", str(SEEDS[2]), "--json", "--summary", "abstractive", "--model-type", model_type]
+    assert main(args) == 0
+    result = DigestResult.model_validate(json.loads(capsys.readouterr().out))
+    assert result.model_type == model_type
+    assert result.models["translation"].hub_id == translation
+    assert result.models["summarizer"].hub_id == summarizer
+    assert result.translation.sentences and all(s.en or s.flags for s in result.translation.sentences)
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -68,3 +68,11 @@ def tiny_providers(tiny_settings: Settings) -> Iterator[dict[str, object]]:
         "ctranslate2": ModelProvider(tiny_settings, backend="ctranslate2"),
         "transformers": ModelProvider(tiny_settings, backend="transformers"),
     }
+
+
+@pytest.fixture(scope="session")
+def seed_sentences() -> list[str]:
+    """Twelve real lines of a seed article, of varied lengths (a few words to a long paragraph)."""
+    text = (ROOT / "tests" / "fixtures" / "001_41a3ad0639280a39.txt").read_text("utf-8")
+    lines = [line.strip() for line in text.splitlines() if len(line.split()) >= 3]
+    return lines[:12]

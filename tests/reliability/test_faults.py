@@ -343,6 +343,10 @@ class FaultyModels:
     def describe(self, summary: str) -> dict[str, ModelRef]:
         return self.inner.describe(summary)
 
+    def for_tier(self, model_type: str | None) -> Any:
+        """This wrapper serves the default tier; another tier is the real provider's."""
+        return self if model_type in (None, self.inner.model_type) else self.inner.for_tier(model_type)
+
     def translator(self) -> Translator:
         real: Any = self.inner.translator()
         if self.active and not self._wrapped:

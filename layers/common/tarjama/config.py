@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Backend = Literal["auto", "ctranslate2", "transformers"]
 SummaryMode = Literal["abstractive", "extractive", "none"]
+# The model tiers, named like DeepL's `model_type`: which translation (and summary) models run.
+ModelType = Literal["quality_optimized", "latency_optimized"]
+MODEL_TYPES: tuple[ModelType, ...] = ("quality_optimized", "latency_optimized")
 
 ENV_PREFIX = "TARJAMA_"
 
@@ -28,12 +31,19 @@ class Settings(BaseModel):
     # models
     model_dir: Path = Field(Path(".models/real"), description="Directory holding the models of the manifest.")
     models: Literal["real", "tiny", "twin"] = Field("real", description="Which model set `make run` uses.")
+    model_type: ModelType = Field(
+        "quality_optimized",
+        description="Default model tier: quality_optimized (opus-mt-tc-big) or latency_optimized (opus-mt).",
+    )
     backend: Backend = Field("auto", description="auto = ctranslate2 when converted models exist.")
     threads: int = Field(0, ge=0, description="Threads for the models; 0 = one per core.")
     inter_threads: int = Field(
         1, ge=0, description="Translation batches decoded in parallel (ctranslate2); 0 = one per thread."
     )
     batch_size: int = Field(16, ge=1, le=256, description="Sentences per translation batch.")
+    batch_tokens: int = Field(
+        0, ge=0, description="> 0: translation batches by padded source tokens, at most batch_size sentences."
+    )
     target_vocab: bool = Field(
         True, description="Translators score only the pieces their target tokenizer can write (faster)."
     )
@@ -69,6 +79,10 @@ class Settings(BaseModel):
         None, description="The work queue's DLQ; its messages reaching the worker are recorded as failed."
     )
 
+    def model_threads(self) -> int:
+        """The threads the models run on: `threads`, or for 0 one per usable core (the one definition)."""
+        return self.threads or usable_cores()
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -78,6 +92,16 @@ class Settings(BaseModel):
             if env.get(ENV_PREFIX + name.upper()) not in (None, "")
         }
         return cls.model_validate(values)
+
+
+def usable_cores() -> int:
+    """CPUs this process may run on (Lambda's vCPUs), not CTranslate2's own default of 4 for `threads=0`.
+
+    On 2 vCPUs, 4 OpenMP threads oversubscribe the cores; one thread per core is the safe choice.
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # not Linux
 
 
 @lru_cache(maxsize=1)

@@ -29,8 +29,8 @@ def _model_key(ref: ModelRef) -> dict[str, str]:
 
 
 def article_key(article: Article, options: DigestOptions, models: Mapping[str, ModelRef]) -> str:
-    """The article result's id: cleaned text, options, models (id, revision, backend, quantization),
-    pipeline version."""
+    """The article result's id: cleaned text, options (the tier among them), models (id, revision, backend,
+    quantization), pipeline version."""
     payload = {
         "v": PIPELINE_VERSION,
         "title": article.title,
@@ -41,7 +41,13 @@ def article_key(article: Article, options: DigestOptions, models: Mapping[str, M
     return "a_" + _digest(payload)[:40]
 
 
-def sentence_key(sentence: str, model: ModelRef, beam_size: int) -> str:
-    """Translation memory key: the normalized sentence and exactly what would translate it."""
-    payload = {"v": PIPELINE_VERSION, "s": sentence, "m": _model_key(model), "beam": beam_size}
+def sentence_key(sentence: str, model: ModelRef, beam_size: int, *, model_type: str) -> str:
+    """Translation memory key: the normalized sentence, the tier and exactly what would translate it."""
+    payload = {
+        "v": PIPELINE_VERSION,
+        "s": sentence,
+        "m": _model_key(model),
+        "beam": beam_size,
+        "tier": model_type,
+    }
     return "s_" + _digest(payload)[:40]

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tarjama import PIPELINE_VERSION
-from tarjama.config import Settings
+from tarjama.config import ModelType, Settings
 from tarjama.errors import TooLargeError
 from tarjama.fingerprint import article_key, sentence_key
 from tarjama.nlp.base import FLAG_MODEL_ERROR, TranslateOptions, Translation, Translator
@@ -109,11 +109,13 @@ class Digester:
         ref: str | None = None,
     ) -> DigestResult:
         options = options or DigestOptions.model_validate({})
+        if options.model_type is None:  # the tier is in the key: resolve the server's default first
+            options = options.model_copy(update={"model_type": self.settings.model_type})
         clock = _Clock()
         started = time.perf_counter()
         with clock.stage("clean"):
             article = self.clean(raw, fmt)
-        models = self.ports.models.describe(options.summary)
+        models = self._port(options).describe(options.summary)
         key = article_key(article, options, models)
         cache = self.ports.cache
         if cache is not None:
@@ -132,6 +134,10 @@ class Digester:
         result.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
         return result
 
+    def _port(self, options: DigestOptions) -> ModelPort:
+        """The models of the request's tier (`options.model_type`)."""
+        return self.ports.models.for_tier(options.model_type)
+
     def _as_hit(self, hit: DigestResult, ref: str | None, clock: _Clock, started: float) -> DigestResult:
         out = hit.model_copy(deep=True)
         out.cached = True
@@ -149,18 +155,18 @@ class Digester:
         clock: _Clock,
         input_chars: int,
     ) -> DigestResult:
-        pre = self.preprocess(article, clock)
+        pre = self.preprocess(article, clock, self._port(options))
         out = self.forward(pre, options, models, clock)
-        return postprocess(key, pre, out, models, input_chars=input_chars)
+        return postprocess(key, pre, out, models, input_chars=input_chars, model_type=options.model_type)
 
     # preprocess ----------------------------------------------------------------------------------
 
-    def preprocess(self, article: Article, clock: _Clock) -> Preprocessed:
+    def preprocess(self, article: Article, clock: _Clock, port: ModelPort | None = None) -> Preprocessed:
         """The article's sentences, each within the translator's token budget (its tokenizer only)."""
         from tarjama.text import segment_article
 
         with clock.stage("segment"):
-            length = self.ports.models.token_counter()
+            length = (port or self.ports.models).token_counter()
             sentences = segment_article(article, max_length=self.max_sentence_tokens, length=length)
         return Preprocessed(article, sentences)
 
@@ -170,31 +176,43 @@ class Digester:
         self, pre: Preprocessed, options: DigestOptions, models: Mapping[str, ModelRef], clock: _Clock
     ) -> Forwarded:
         """Translate (title with the sentences, through the memory), then summarize."""
+        port = self._port(options)
         with clock.stage("load"):  # a no-op once warm; on a cold start, the model load
-            translator = self.ports.models.translator()
-        topts = TranslateOptions(beam_size=options.beam_size, batch_size=self.settings.batch_size)
+            translator = port.translator()
+        topts = TranslateOptions(
+            beam_size=options.beam_size,
+            batch_size=self.settings.batch_size,
+            batch_tokens=self.settings.batch_tokens,
+        )
         texts = pre.texts
         title_text = pre.article.title
         with clock.stage("translate"):
             # The title rides along with the sentences so it, too, goes through the translation memory.
             items = [title_text, *texts] if title_text else texts
-            translated, remembered = self._translate(translator, items, models["translation"], topts)
+            translated, remembered = self._translate(
+                translator, items, models["translation"], topts, str(options.model_type)
+            )
             offset = 1 if title_text else 0
             title = translated[0] if title_text else None
             translations = translated[offset:]
             from_memory = {i - offset for i in remembered if i >= offset}
         with clock.stage("summarize"):
-            summary = self._summarize(texts, [t.text for t in translations], options)
+            summary = self._summarize(port, texts, [t.text for t in translations], options)
         return Forwarded(title, translations, from_memory, summary)
 
     def _translate(
-        self, translator: Translator, texts: list[str], model: ModelRef, options: TranslateOptions
+        self,
+        translator: Translator,
+        texts: list[str],
+        model: ModelRef,
+        options: TranslateOptions,
+        model_type: str,
     ) -> tuple[list[Translation], set[int]]:
         """Translate through the memory: look every sentence up at once, translate only the misses."""
         memory = self.ports.memory
         if memory is None:
             return translator.translate(texts, options), set()
-        key_of = {t: sentence_key(t, model, options.beam_size) for t in texts}
+        key_of = {t: sentence_key(t, model, options.beam_size, model_type=model_type) for t in texts}
         known = memory.lookup(sorted(set(key_of.values())))
         missing = sorted(t for t, k in key_of.items() if k not in known)  # each distinct sentence once
         fresh = dict(zip(missing, translator.translate(missing, options), strict=True)) if missing else {}
@@ -213,7 +231,9 @@ class Digester:
                 from_memory.add(i)
         return out, from_memory
 
-    def _summarize(self, source: list[str], english: list[str], options: DigestOptions) -> Summary | None:
+    def _summarize(
+        self, port: ModelPort, source: list[str], english: list[str], options: DigestOptions
+    ) -> Summary | None:
         from tarjama.nlp.summarize import summarize
 
         return summarize(
@@ -221,7 +241,7 @@ class Digester:
             source=source,
             english=english,
             max_sentences=options.summary_sentences,
-            models=self.ports.models,
+            models=port,
         )
 
 
@@ -229,7 +249,13 @@ class Digester:
 
 
 def postprocess(
-    key: str, pre: Preprocessed, out: Forwarded, models: Mapping[str, ModelRef], *, input_chars: int
+    key: str,
+    pre: Preprocessed,
+    out: Forwarded,
+    models: Mapping[str, ModelRef],
+    *,
+    input_chars: int,
+    model_type: ModelType | None = None,
 ) -> DigestResult:
     """The result of one computed article (`ref` and timings are the caller's)."""
     article, sentences, translations, title = pre.article, pre.sentences, out.translations, out.title
@@ -256,6 +282,7 @@ def postprocess(
             sentences_from_memory=len(out.from_memory),
         ),
         pipeline_version=PIPELINE_VERSION,
+        model_type=model_type,
     )
 
 

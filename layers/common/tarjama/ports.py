@@ -29,6 +29,10 @@ class ModelPort(SummaryModelPort, Protocol):
 
     def describe(self, summary: str) -> dict[str, ModelRef]: ...
 
+    def for_tier(self, model_type: str | None) -> ModelPort:
+        """The models of one tier (`DigestOptions.model_type`); None = the server's default."""
+        ...
+
     def loaded(self) -> dict[str, bool]:
         """For each role (`translation`, `summarizer`, `back_translation`): is its model in memory?"""
         ...

@@ -10,9 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tarjama.config import SummaryMode
+from tarjama.config import ModelType, Settings, SummaryMode
 
 SummaryMethod = Literal["abstractive", "extractive", "none"]
+# One definition of each default: the settings' (a request that leaves a field out gets the same value).
+_DEFAULT = {name: field.default for name, field in Settings.model_fields.items()}
 
 
 class TermIn(BaseModel):
@@ -59,9 +61,16 @@ class DigestOptions(TermOptions):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    summary: SummaryMode = Field("extractive", description="Summary mode.")
-    summary_sentences: int = Field(3, ge=1, le=10, description="Summary length in sentences.")
-    beam_size: int = Field(4, ge=1, le=8, description="Beam size for translation.")
+    summary: SummaryMode = Field(_DEFAULT["summary"], description="Summary mode.")
+    summary_sentences: int = Field(
+        _DEFAULT["summary_sentences"], ge=1, le=10, description="Summary length in sentences."
+    )
+    beam_size: int = Field(_DEFAULT["beam_size"], ge=1, le=8, description="Beam size for translation.")
+    model_type: ModelType | None = Field(
+        None,
+        description="Model tier: `quality_optimized` (opus-mt-tc-big, the best open Arabic->English) or "
+        "`latency_optimized` (opus-mt, faster). Default: the server's (`TARJAMA_MODEL_TYPE`).",
+    )
 
 
 class TermUse(BaseModel):
@@ -149,3 +158,4 @@ class DigestResult(BaseModel):
     usage: Usage
     timings_ms: dict[str, float] = Field(default_factory=dict)
     pipeline_version: str
+    model_type: ModelType | None = Field(None, description="The model tier that produced this result.")

@@ -13,18 +13,39 @@ from typing import Any
 import pytest
 from tarjama.config import Settings
 from tarjama.errors import ModelMissingError
+from tarjama.nlp.base import TranslateOptions
 from tarjama.nlp.manifest import load_manifest
 from tarjama.nlp.models import ModelProvider
 
+GREEDY = TranslateOptions(beam_size=1)
 
-def test_describe_reports_what_would_run(tiny_settings: Settings) -> None:
-    refs = ModelProvider(tiny_settings).describe("abstractive")
+
+TIERS = {
+    "quality_optimized": {
+        "translation": "tc-big-ar-en",
+        "summarizer": "summarizer",
+        "back_translation": "tc-big-en-ar",
+    },
+    "latency_optimized": {
+        "translation": "ar-en",
+        "summarizer": "summarizer-6-6",
+        "back_translation": "en-ar",
+    },
+}
+
+
+@pytest.mark.parametrize("model_type", sorted(TIERS))
+def test_describe_reports_what_would_run(tiny_settings: Settings, model_type: str) -> None:
+    provider = ModelProvider(tiny_settings).for_tier(model_type)
+    assert provider.model_type == model_type
+    refs = provider.describe("abstractive")
     assert set(refs) == {"translation", "summarizer", "back_translation"}
     manifest = load_manifest()
-    for role, name in (("translation", "ar-en"), ("summarizer", "summarizer"), ("back_translation", "en-ar")):
+    for role, name in TIERS[model_type].items():
         ref = refs[role]
         assert (ref.name, ref.hub_id, ref.revision) == (name, manifest[name].hub_id, manifest[name].revision)
         assert (ref.backend, ref.quantization, ref.kind) == ("ctranslate2", "float32", "tiny")  # auto
+    assert ModelProvider(tiny_settings).model_type == "quality_optimized"  # the default tier
     assert set(ModelProvider(tiny_settings).describe("extractive")) == {"translation"}
     assert set(ModelProvider(tiny_settings).describe("none")) == {"translation"}
     forced = ModelProvider(tiny_settings, backend="transformers").describe("extractive")["translation"]
@@ -48,7 +69,8 @@ def test_describe_imports_no_ml_library(tiny_model_dir: Path) -> None:
 def test_auto_falls_back_to_transformers_without_a_converted_copy(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    shutil.copytree(tiny_model_dir / "ar-en", tmp_path / "ar-en", ignore=shutil.ignore_patterns("ct2-*"))
+    name = "tc-big-ar-en"  # the default tier's translator
+    shutil.copytree(tiny_model_dir / name, tmp_path / name, ignore=shutil.ignore_patterns("ct2-*"))
     provider = ModelProvider(Settings(model_dir=tmp_path, backend="auto"))
     ref = provider.describe("extractive")["translation"]
     assert (ref.backend, ref.quantization) == ("transformers", "float32")
@@ -58,17 +80,45 @@ def test_auto_falls_back_to_transformers_without_a_converted_copy(
         forced.translator()
 
 
-def test_a_missing_model_says_how_to_get_it(tmp_path: Path) -> None:
-    provider = ModelProvider(Settings(model_dir=tmp_path / "nothing"))
+@pytest.mark.parametrize("model_type", sorted(TIERS))
+def test_a_missing_model_names_its_tier_and_says_how_to_get_it(tmp_path: Path, model_type: str) -> None:
+    provider = ModelProvider(Settings(model_dir=tmp_path / "nothing")).for_tier(model_type)
     with pytest.raises(ModelMissingError) as info:
         provider.describe("extractive")
     message = info.value.message
-    assert "ar-en" in message and "Helsinki-NLP/opus-mt-ar-en" in message
+    name = TIERS[model_type]["translation"]
+    assert f"The {model_type} models are not installed" in message
+    assert info.value.details["model_type"] == model_type
+    assert f"'{name}'" in message and load_manifest()[name].hub_id in message
     for how in ("tarjama models fetch", "tarjama models convert", "tarjama models tiny --out DIR"):
         assert how in message
     assert info.value.code == "model_missing" and info.value.status == 503
-    with pytest.raises(ModelMissingError):
+    with pytest.raises(ModelMissingError, match=model_type):
         provider.translator()
+
+
+def test_one_tier_installed_the_other_missing(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Health lists both tiers; asking for the missing one is `model_missing` naming it."""
+    for name in TIERS["latency_optimized"].values():
+        shutil.copytree(tiny_model_dir / name, tmp_path / name)
+    provider = ModelProvider(Settings(model_dir=tmp_path, threads=1))
+    tiers = provider.tiers()
+    assert tiers["latency_optimized"]["installed"] is True
+    assert tiers["quality_optimized"]["installed"] is False
+    assert tiers["quality_optimized"]["missing"] == ["summarizer", "tc-big-ar-en", "tc-big-en-ar"]
+    assert tiers["quality_optimized"]["default"] is True
+    assert provider.for_tier("latency_optimized").translator().translate(["جملة."], GREEDY)[0].text
+    with pytest.raises(ModelMissingError, match="quality_optimized") as info:
+        provider.describe("extractive")
+    assert info.value.details["model"] == "tc-big-ar-en"
+
+
+def test_tiers_share_each_loaded_model(tiny_settings: Settings) -> None:
+    quality = ModelProvider(tiny_settings, backend="ctranslate2")
+    latency = quality.for_tier("latency_optimized")
+    assert latency.for_tier("quality_optimized") is quality and quality.for_tier(None) is quality
+    assert latency.translator() is not quality.translator()  # different models
+    assert latency.model("ar-en") is latency.translator()  # loaded once, by name
 
 
 def test_each_model_loads_once_even_under_concurrent_first_use(tiny_settings: Settings) -> None:
@@ -89,10 +139,15 @@ def test_tiny_models_are_laid_out_and_loaded_like_hub_snapshots(tiny_model_dir: 
     """The generic Auto* loaders read them, as they would read a downloaded opus-mt / distilbart snapshot."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    for name, tokenizer_files, model_class, tokenizer_class in (
-        ("ar-en", {"source.spm", "target.spm", "vocab.json"}, "MarianMTModel", "MarianTokenizer"),
-        ("en-ar", {"source.spm", "target.spm", "vocab.json"}, "MarianMTModel", "MarianTokenizer"),
-        ("summarizer", {"vocab.json", "merges.txt"}, "BartForConditionalGeneration", "RobertaTokenizer"),
+    marian = ({"source.spm", "target.spm", "vocab.json"}, "MarianMTModel", "MarianTokenizer")
+    bart = ({"vocab.json", "merges.txt"}, "BartForConditionalGeneration", "RobertaTokenizer")
+    for name, (tokenizer_files, model_class, tokenizer_class) in (
+        ("tc-big-ar-en", marian),
+        ("tc-big-en-ar", marian),
+        ("ar-en", marian),
+        ("en-ar", marian),
+        ("summarizer", bart),
+        ("summarizer-6-6", bart),
     ):
         root = tiny_model_dir / name
         files = {p.name for p in (root / "hf").iterdir()}
@@ -116,18 +171,45 @@ def test_tiny_models_are_laid_out_and_loaded_like_hub_snapshots(tiny_model_dir: 
     assert max(vocab, key=vocab.__getitem__) == "<pad>" and ">>ara<<" in vocab
 
 
-def test_marian_vocab_tokenizes_exactly_like_marian_tokenizer(
-    tiny_model_dir: Path, seed_sentences: list[str]
-) -> None:
-    """The CTranslate2 path tokenizes without transformers; it must agree with MarianTokenizer."""
-    from tarjama.nlp.translate import MarianVocab
-    from transformers import MarianTokenizer
+@pytest.mark.parametrize("name", ["tc-big-ar-en", "tc-big-en-ar"])
+def test_tiny_tc_big_has_tc_bigs_architecture_flags(tiny_model_dir: Path, name: str) -> None:
+    """relu, embeddings scaled and not normalized, shared, decoder vocabulary = vocabulary, EOS not id 0."""
+    config = json.loads((tiny_model_dir / name / "hf" / "config.json").read_text())
+    vocab = json.loads((tiny_model_dir / name / "hf" / "vocab.json").read_text())
+    assert config["activation_function"] == "relu"
+    assert config["normalize_embedding"] is False and config["scale_embedding"] is True
+    assert config["share_encoder_decoder_embeddings"] is True
+    assert config["decoder_vocab_size"] == config["vocab_size"] == len(vocab)
+    assert config["eos_token_id"] == vocab["</s>"] > 0  # like tc-big's 25894: code may not assume 0
+    assert config["pad_token_id"] == config["decoder_start_token_id"] == len(vocab) - 1
+    assert (">>ara<<" in vocab) == (name == "tc-big-en-ar")
 
-    for name, texts in (("ar-en", seed_sentences), ("en-ar", [">>ara<< The minister said 12 people died."])):
-        hf = tiny_model_dir / name / "hf"
-        reference = MarianTokenizer.from_pretrained(str(hf))
-        ours = MarianVocab(hf)
-        for text in texts:
-            prefix = ">>ara<<" if text.startswith(">>") else ""
-            pieces = ours.tokenize(text.removeprefix(">>ara<<").strip() if prefix else text, prefix)
-            assert [ours.vocab[p] for p in pieces] + [0] == reference(text)["input_ids"]
+
+@pytest.mark.parametrize("name", ["tc-big-ar-en", "tc-big-en-ar", "ar-en", "en-ar", "summarizer-6-6"])
+def test_the_twin_config_is_the_published_one(name: str) -> None:
+    """`models twin` builds exactly the manifest's configuration: `fetch`'s own check finds no mismatch."""
+    from tarjama.nlp.build import FLAGS, TINY_BART, TINY_MARIAN, marian_config, marian_vocab
+    from tarjama.nlp.manifest import config_mismatches
+
+    spec = load_manifest()[name]
+    if spec.architecture != "marian":  # BART: dimensions only (its tokenizer is trained, not padded here)
+        dims = {k: spec.config[k] for k in TINY_BART}
+        assert dims["encoder_layers"] == (6 if name == "summarizer-6-6" else 12)
+        return
+    dims = {k: spec.config[k] for k in TINY_MARIAN}
+    eos = int(spec.config["eos_token_id"])
+    vocab = marian_vocab(
+        ["▁a", "b"],
+        ["▁c"],
+        [spec.source_prefix] if spec.source_prefix else [],
+        spec.config["vocab_size"],
+        eos_at=eos,
+    )
+    config = marian_config(spec, dims, vocab).to_dict()
+    assert config_mismatches(spec, config) == []
+    assert set(FLAGS) <= set(spec.config)
+    wrong = {
+        **config,
+        "activation_function": "swish" if spec.config["activation_function"] == "relu" else "relu",
+    }
+    assert [m.split(":")[0] for m in config_mismatches(spec, wrong)] == ["activation_function"]

@@ -1,8 +1,8 @@
-"""Speed settings keep the output identical; the benchmark-only forced length decodes exactly what it says.
+"""Speed settings keep the output identical.
 
 On the tiny models (ctranslate2 float32, and int8 quantized on load as in production): parallel batches
-(`inter_threads`) against one worker, same tokens; `forced_output_ratio` per sentence on ctranslate2 and
-per batch on transformers; the summarizer's budget following the requested sentences.
+(`inter_threads`) against one worker, same tokens; the summarizer's budget following the requested
+sentences. (The benchmark's forced lengths are tested with the benchmark: tests/unit/test_bench_forcing.py.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def ct2_translator(model_dir: Path, *, threads: int, inter: int, compute: str) -
     import ctranslate2
     from tarjama.nlp.backend_ct2 import Ct2Translator
 
-    root = model_dir / "ar-en"
+    root = model_dir / "tc-big-ar-en"
     model = Ct2Translator(
         root / "hf", root / "ct2-float32", quantization=compute, threads=threads, inter_threads=inter
     )
@@ -74,37 +74,6 @@ def test_parallel_batches_split_an_article_over_the_workers(
         seed_sentences, TranslateOptions(beam_size=4, batch_size=16, retry_no_repeat_ngram_size=0)
     )
     assert seen == [6, 6]
-
-
-@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
-@pytest.mark.parametrize("beam", [1, 4])
-def test_forced_output_ratio_decodes_exactly_the_forced_lengths(
-    tiny_providers: dict[str, Any], seed_sentences: list[str], backend: str, beam: int
-) -> None:
-    """ctranslate2: each sentence its own length (then shed from its batch); transformers: each batch
-    to its longest sentence's."""
-    model = tiny_providers[backend].translator()
-    ratio, size = 0.5, 4
-    options = TranslateOptions(
-        beam_size=beam, batch_size=size, forced_output_ratio=ratio, retry_no_repeat_ngram_size=0
-    )
-    out = model.translate(seed_sentences, options)
-
-    def forced(source_tokens: int) -> int:
-        limit: int = model.max_output
-        return min(max(1, round(ratio * source_tokens)), limit)
-
-    if backend == "ctranslate2":
-        assert [t.tokens_out for t in out] == [forced(t.tokens_in) for t in out]
-        assert len({t.tokens_out for t in out}) > 2  # not one length for all: per sentence
-        assert all(t.text for t in out)
-    else:
-        lengths = sorted(((t.tokens_in, t.tokens_out) for t in out), key=lambda x: -x[0])
-        for start in range(0, len(lengths), size):  # batches are length-sorted, longest first
-            batch = lengths[start : start + size]
-            assert {o for _, o in batch} == {forced(batch[0][0])}
-    default = model.translate(seed_sentences[:2], TranslateOptions(beam_size=2))
-    assert all(t.tokens_out <= model.max_new_tokens(t.tokens_in, BEAM4) + 1 for t in default)
 
 
 def test_provider_spreads_the_threads_over_parallel_translation_batches(tiny_model_dir: Path) -> None:

@@ -23,6 +23,7 @@ from tarjama.nlp.models import ModelProvider
 from tarjama.nlp.target_vocab import ALWAYS, VMAP_FILE, read_vmap, target_pieces
 
 BACKENDS = ["ctranslate2", "transformers"]
+NAMES = ["tc-big-ar-en", "ar-en"]  # the translators of both tiers
 
 
 def spm_pieces(path: Path) -> set[str]:
@@ -32,9 +33,9 @@ def spm_pieces(path: Path) -> set[str]:
     return {model.id_to_piece(i) for i in range(model.get_piece_size())}
 
 
-def translator(model_dir: Path, backend: str, *, target_vocab: bool) -> Any:
+def translator(model_dir: Path, backend: str, *, target_vocab: bool, name: str = "tc-big-ar-en") -> Any:
     settings = Settings(model_dir=model_dir, models="tiny", threads=1, target_vocab=target_vocab)
-    return ModelProvider(settings, backend=backend).translator()
+    return ModelProvider(settings, backend=backend).model(name)
 
 
 def pieces_of(model: Any, sentences: list[str], beam: int) -> list[list[str]]:
@@ -45,7 +46,12 @@ def pieces_of(model: Any, sentences: list[str], beam: int) -> list[list[str]]:
 
 
 def test_the_set_is_the_target_tokenizers_pieces_in_vocabulary_order(tiny_model_dir: Path) -> None:
-    for name, prefix in (("ar-en", None), ("en-ar", ">>ara<<")):
+    for name, prefix in (
+        ("tc-big-ar-en", None),
+        ("tc-big-en-ar", ">>ara<<"),
+        ("ar-en", None),
+        ("en-ar", ">>ara<<"),
+    ):
         hf = tiny_model_dir / name / "hf"
         pieces = target_pieces(hf)
         vocab: dict[str, int] = json.loads((hf / "vocab.json").read_text("utf-8"))
@@ -61,14 +67,17 @@ def test_the_set_is_the_target_tokenizers_pieces_in_vocabulary_order(tiny_model_
         assert read_vmap(tiny_model_dir / name / "ct2-float32") == pieces
 
 
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("beam", [1, 4])
 def test_restricted_decoding_writes_only_target_pieces(
-    tiny_model_dir: Path, seed_sentences: list[str], backend: str, beam: int
+    tiny_model_dir: Path, seed_sentences: list[str], backend: str, beam: int, name: str
 ) -> None:
-    allowed = set(target_pieces(tiny_model_dir / "ar-en" / "hf"))
-    full = pieces_of(translator(tiny_model_dir, backend, target_vocab=False), seed_sentences, beam)
-    restricted = pieces_of(translator(tiny_model_dir, backend, target_vocab=True), seed_sentences, beam)
+    allowed = set(target_pieces(tiny_model_dir / name / "hf"))
+    full = pieces_of(translator(tiny_model_dir, backend, target_vocab=False, name=name), seed_sentences, beam)
+    restricted = pieces_of(
+        translator(tiny_model_dir, backend, target_vocab=True, name=name), seed_sentences, beam
+    )
     assert any(p not in allowed for out in full for p in out)  # the random decoder strays: not vacuous
     assert all(p in allowed for out in restricted for p in out)
     assert all(out for out in restricted)
@@ -86,7 +95,8 @@ def test_both_backends_agree_under_the_restriction(tiny_model_dir: Path, seed_se
 
 @pytest.fixture(scope="module")
 def trained_like(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny models with ar-en's decoder biased -30 on every piece outside its target vocabulary."""
+    """The tiny models with both tiers' ar->en decoders biased -30 on every piece outside their target
+    vocabulary."""
     import torch
     import transformers
     from tarjama.nlp.build import convert_ct2
@@ -94,26 +104,30 @@ def trained_like(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory)
     tf: Any = transformers
     root = tmp_path_factory.mktemp("trained") / "models"
     shutil.copytree(tiny_model_dir, root)
-    hf = root / "ar-en" / "hf"
-    model = tf.MarianMTModel.from_pretrained(str(hf))
-    tokenizer = tf.MarianTokenizer.from_pretrained(str(hf))
-    bias = torch.full_like(model.final_logits_bias, -30.0)
-    bias[0, tokenizer.convert_tokens_to_ids(target_pieces(hf))] = 0.0
-    with torch.no_grad():
-        model.final_logits_bias.copy_(bias)
-    model.save_pretrained(str(hf))
-    convert_ct2(hf, root / "ar-en" / "ct2-float32", "float32")
+    for name in NAMES:
+        hf = root / name / "hf"
+        model = tf.MarianMTModel.from_pretrained(str(hf))
+        tokenizer = tf.MarianTokenizer.from_pretrained(str(hf))
+        bias = torch.full_like(model.final_logits_bias, -30.0)
+        bias[0, tokenizer.convert_tokens_to_ids(target_pieces(hf))] = 0.0
+        with torch.no_grad():
+            model.final_logits_bias.copy_(bias)
+        model.save_pretrained(str(hf))
+        convert_ct2(hf, root / name / "ct2-float32", "float32")
     return root
 
 
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("beam", [1, 4])
 def test_a_decoder_that_never_strays_gives_identical_output(
-    trained_like: Path, seed_sentences: list[str], backend: str, beam: int
+    trained_like: Path, seed_sentences: list[str], backend: str, beam: int, name: str
 ) -> None:
     options = TranslateOptions(beam_size=beam)
-    full = translator(trained_like, backend, target_vocab=False).translate(seed_sentences, options)
-    restricted = translator(trained_like, backend, target_vocab=True).translate(seed_sentences, options)
+    full = translator(trained_like, backend, target_vocab=False, name=name).translate(seed_sentences, options)
+    restricted = translator(trained_like, backend, target_vocab=True, name=name).translate(
+        seed_sentences, options
+    )
     assert [t.text for t in restricted] == [t.text for t in full]
     assert [t.flags for t in restricted] == [t.flags for t in full]
     assert [t.tokens_out for t in restricted] == [t.tokens_out for t in full]
@@ -134,11 +148,14 @@ def test_results_say_which_vocabulary_and_their_keys_differ(tiny_model_dir: Path
     ]
     assert off.ref("translation").vocabulary == "full"
     assert hf.ref("translation").vocabulary == "target"
-    assert sentence_key("جملة.", on.ref("translation"), 4) != sentence_key("جملة.", off.ref("translation"), 4)
+    tier = on.model_type
+    assert sentence_key("جملة.", on.ref("translation"), 4, model_type=tier) != sentence_key(
+        "جملة.", off.ref("translation"), 4, model_type=tier
+    )
     # a copy converted before the map existed runs (and is keyed) with the whole vocabulary
     old = tmp_path / "models"
     shutil.copytree(tiny_model_dir, old)
-    (old / "ar-en" / "ct2-float32" / VMAP_FILE).unlink()
+    (old / "tc-big-ar-en" / "ct2-float32" / VMAP_FILE).unlink()
     legacy = ModelProvider(Settings(model_dir=old, models="tiny"), backend="ctranslate2")
     assert legacy.ref("translation").vocabulary == "full"
     assert legacy.translator().target_vocab is False  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tarjama.config import MODEL_TYPES, Settings
 from tarjama.errors import InvalidInputError
 
 
@@ -22,7 +23,10 @@ def cmd_bulk(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InvalidInputError(f"No such file: {args.file}")
-    run = run_local(path, Path(args.out), progress=None if args.quiet else sys.stderr)
+    settings = Settings.from_env()
+    if args.model_type:  # the tier of every line that does not choose its own (`options.model_type`)
+        settings = settings.model_copy(update={"model_type": args.model_type})
+    run = run_local(path, Path(args.out), settings=settings, progress=None if args.quiet else sys.stderr)
     report = run.report
     summary = {
         "job": run.job_id,
@@ -57,4 +61,9 @@ def register(sub: Any) -> None:
     p.add_argument("--out", default="bulk-out", help="directory for results.jsonl and report.json")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--model-type",
+        choices=MODEL_TYPES,
+        help="model tier of the lines without options.model_type (default: TARJAMA_MODEL_TYPE)",
+    )
     p.set_defaults(func=cmd_bulk)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tarjama.config import MODEL_TYPES
 from tarjama.errors import InvalidInputError
 from tarjama.result import DigestOptions, DigestResult
 
@@ -47,6 +48,7 @@ def render(result: DigestResult) -> str:
         f"{u.tokens_out} tokens out, {u.sentences_from_memory} from memory; cached={result.cached}"
     )
     lines.append("timings ms: " + ", ".join(f"{k}={v:g}" for k, v in result.timings_ms.items()))
+    lines.append(f"model type: {result.model_type}")
     for role, ref in result.models.items():
         lines.append(
             f"model {role}: {ref.hub_id}@{ref.revision} [{ref.kind}] on {ref.backend}/{ref.quantization}"
@@ -66,6 +68,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         summary=args.summary or settings.summary,
         summary_sentences=args.sentences or settings.summary_sentences,
         beam_size=args.beam or settings.beam_size,
+        model_type=args.model_type or settings.model_type,
     )
     result = build_digester(settings).digest(raw, fmt=args.format, options=options)
     if args.json:
@@ -85,5 +88,6 @@ def register(sub: Any) -> None:
     p.add_argument("--sentences", type=int, choices=range(1, 11), metavar="N", help="Summary length.")
     p.add_argument("--beam", type=int, choices=range(1, 9), metavar="N", help="Beam size (default 4).")
     p.add_argument("--backend", choices=["ctranslate2", "transformers"], help="Default: TARJAMA_BACKEND.")
+    p.add_argument("--model-type", choices=MODEL_TYPES, help="Model tier (default: TARJAMA_MODEL_TYPE).")
     p.add_argument("--format", choices=["auto", "text", "html"], default="auto")
     p.set_defaults(func=cmd_digest)

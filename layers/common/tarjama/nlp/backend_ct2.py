@@ -5,13 +5,11 @@ Imports ctranslate2 and sentencepiece only: no torch, no transformers. This is t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tarjama.nlp.base import TranslateOptions
-from tarjama.nlp.target_vocab import ALWAYS, target_pieces
 from tarjama.nlp.translate import BaseTranslator, Decoded, MarianVocab, read_json, resolve_threads
 
 
@@ -28,9 +26,20 @@ def load_ct2(path: Path, threads: int, inter_threads: int = 1) -> Any:
     )
 
 
+class DecodeHook(Protocol):
+    """Changes how a batch is decoded. None in the service; the benchmark installs one (forced lengths).
+
+    `options` gets the batch and the translator's own `translate_batch` options and returns the ones to
+    use; `hypothesis` turns one result's pieces into (pieces, ended on its own), or None to keep the default.
+    """
+
+    def options(self, batch: list[list[str]], options: dict[str, Any]) -> dict[str, Any]: ...
+
+    def hypothesis(self, tokens: list[str], max_new_tokens: int) -> tuple[list[str], bool] | None: ...
+
+
 class Ct2Translator(BaseTranslator):
     backend = "ctranslate2"
-    forces_per_sentence = True
 
     def __init__(
         self,
@@ -52,8 +61,7 @@ class Ct2Translator(BaseTranslator):
         self.parallel_batches = max(1, inter_threads)
         self.model = load_ct2(ct2_dir, threads, self.parallel_batches)
         self.hf_dir, self.ct2_dir = hf_dir, ct2_dir
-        self._filler: str | None = None  # benchmarks' forced decoding (`_forcing`), set on first use
-        self._all_ids: list[int] = []
+        self.hook: DecodeHook | None = None
 
     def tokenize(self, text: str) -> list[str]:
         return self.vocab.tokenize(text, self.source_prefix)
@@ -62,88 +70,43 @@ class Ct2Translator(BaseTranslator):
         return self.vocab.detokenize(tokens)
 
     def _options(
-        self,
-        batch: list[list[str]],
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        no_repeat_ngram_size: int,
-        min_new_tokens: int,
-        forced: Sequence[int] | None = None,
+        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
     ) -> dict[str, Any]:
         options: dict[str, Any] = {
             "max_batch_size": len(batch),
             "beam_size": beam_size,
             "max_decoding_length": max_new_tokens,
-            "min_decoding_length": max(1, min_new_tokens),  # CTranslate2's own default is 1
+            "min_decoding_length": 1,  # CTranslate2's own default
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "length_penalty": 1.0,
             "return_scores": True,
             "use_vmap": self.target_vocab,
         }
-        if forced is not None:
-            options.update(self._forcing(forced))
-        return options
+        return self.hook.options(batch, options) if self.hook is not None else options
 
-    def _forcing(self, forced: Sequence[int]) -> dict[str, Any]:
-        """Benchmarks: sentence i takes exactly forced[i] beam-search steps, then leaves its batch.
-
-        Its first forced[i] - 1 steps are a forced prefix (CTranslate2 still runs the decoder on every beam
-        at every prefix step: the same work as free decoding); on the next step every piece counts as an
-        end token, so the hypothesis ends there and the batch sheds the sentence, as it would at a real
-        EOS. Random weights end arbitrarily; this makes the work depend on the forced lengths alone.
-        """
-        if self._filler is None:
-            # a piece that detokenizes to visible text (a text of bare "▁" would read as empty)
-            self._filler = next(
-                p for p in target_pieces(self.hf_dir) if p not in ALWAYS and any(c.isalnum() for c in p)
-            )
-            vocabulary = json.loads((self.ct2_dir / "shared_vocabulary.json").read_text("utf-8"))
-            self._all_ids = list(range(len(vocabulary)))
-        return {
-            "target_prefix": [[self._filler] * (n - 1) for n in forced],
-            "end_token": self._all_ids,
-            "return_end_token": True,  # else CTranslate2 strips every trailing "end" piece: all of them
-            "min_decoding_length": 0,
-            "max_decoding_length": max(forced) + 1,
-        }
-
-    @staticmethod
-    def _hypotheses(
-        results: Sequence[Any], max_new_tokens: int, forced: Sequence[int] | None = None
-    ) -> list[Decoded]:
+    def _hypotheses(self, results: Sequence[Any], max_new_tokens: int) -> list[Decoded]:
         out: list[Decoded] = []
         for result in results:
             tokens = list(result.hypotheses[0])
             score = float(result.scores[0]) if result.scores else None
-            if forced is not None:  # the last step's piece plays EOS: the sentence ended on its own
-                out.append(Decoded(tokens=tokens[:-1], finished=True, score=score))
+            hooked = self.hook.hypothesis(tokens, max_new_tokens) if self.hook is not None else None
+            if hooked is not None:
+                out.append(Decoded(tokens=hooked[0], finished=hooked[1], score=score))
                 continue
             # CTranslate2 strips EOS; a hypothesis that used every step did not end on its own
-            finished = len(tokens) < max_new_tokens
-            out.append(Decoded(tokens=tokens, finished=finished, score=score))
+            out.append(Decoded(tokens=tokens, finished=len(tokens) < max_new_tokens, score=score))
         return out
 
     def _decode(
-        self,
-        batch: list[list[str]],
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        no_repeat_ngram_size: int,
-        min_new_tokens: int = 0,
-        forced: Sequence[int] | None = None,
+        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
     ) -> list[Decoded]:
         options = self._options(
             batch,
             beam_size=beam_size,
             max_new_tokens=max_new_tokens,
             no_repeat_ngram_size=no_repeat_ngram_size,
-            min_new_tokens=min_new_tokens,
-            forced=forced,
         )
-        results = self.model.translate_batch(batch, **options)
-        return self._hypotheses(results, max_new_tokens, forced)
+        return self._hypotheses(self.model.translate_batch(batch, **options), max_new_tokens)
 
     def _decode_all(
         self, batches: list[list[list[str]]], options: TranslateOptions, ngram: int
@@ -155,32 +118,23 @@ class Ct2Translator(BaseTranslator):
         """
         if self.parallel_batches <= 1 or len(batches) <= 1:
             return super()._decode_all(batches, options, ngram)
-        pending: list[tuple[list[Any] | None, int, list[int] | None]] = []
+        pending: list[tuple[list[Any] | None, int]] = []
         for batch in batches:
-            least, most = self.decode_lengths(batch, options)
-            forced = self.forced_lengths(batch, options)
+            most = self.batch_max_new_tokens(batch, options)
+            kwargs = self._options(
+                batch, beam_size=options.beam_size, max_new_tokens=most, no_repeat_ngram_size=ngram
+            )
             try:
-                futures = self.model.translate_batch(
-                    batch,
-                    asynchronous=True,
-                    **self._options(
-                        batch,
-                        beam_size=options.beam_size,
-                        max_new_tokens=most,
-                        no_repeat_ngram_size=ngram,
-                        min_new_tokens=least,
-                        forced=forced,
-                    ),
-                )
+                futures = self.model.translate_batch(batch, asynchronous=True, **kwargs)
             except Exception:  # any failure: redone batch by batch, isolated to its sentence
                 futures = None
-            pending.append((futures, most, forced))
+            pending.append((futures, most))
         out: list[list[Decoded]] = []
-        for batch, (futures, most, forced) in zip(batches, pending, strict=True):
+        for batch, (futures, most) in zip(batches, pending, strict=True):
             try:
                 if futures is None:
                     raise RuntimeError("submission failed")
-                out.append(self._hypotheses([f.result() for f in futures], most, forced))
+                out.append(self._hypotheses([f.result() for f in futures], most))
             except Exception:  # any failure: redone batch by batch, isolated to its sentence
                 out.append(self._decode_safely(batch, options, ngram))
         return out

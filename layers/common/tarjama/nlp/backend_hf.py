@@ -100,19 +100,10 @@ class HfTranslator(BaseTranslator):
         return str(self.tokenizer.spm_target.decode_pieces(pieces)).replace("▁", " ").strip()
 
     def _decode(
-        self,
-        batch: list[list[str]],
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        no_repeat_ngram_size: int,
-        min_new_tokens: int = 0,
-        forced: Sequence[int] | None = None,
+        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
     ) -> list[Decoded]:
         import torch
 
-        if forced is not None:  # forces_per_sentence is False: the batch is forced to its longest
-            raise ValueError("transformers cannot end the sentences of a batch one by one")
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in batch]
         width = max(len(x) for x in ids)
         input_ids = torch.full((len(ids), width), self.pad_id, dtype=torch.long)
@@ -127,7 +118,7 @@ class HfTranslator(BaseTranslator):
                 num_beams=beam_size,
                 do_sample=False,
                 max_length=max_new_tokens + 1,  # the decoder start token counts
-                min_length=min_new_tokens + 1 if min_new_tokens else 0,
+                min_length=0,
                 no_repeat_ngram_size=no_repeat_ngram_size,
                 length_penalty=1.0,
                 early_stopping=True,

@@ -10,6 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from tarjama.config import Settings
+
+_DEFAULT = {name: field.default for name, field in Settings.model_fields.items()}
+
 # Flag names, stable: they appear in results and docs.
 FLAG_REPETITION = "repetition"
 FLAG_NUMBERS_MISSING = "numbers_missing"
@@ -21,8 +25,10 @@ FLAG_MODEL_ERROR = "model_error"
 
 @dataclass(frozen=True)
 class TranslateOptions:
-    beam_size: int = 4
-    batch_size: int = 16
+    beam_size: int = _DEFAULT["beam_size"]
+    batch_size: int = _DEFAULT["batch_size"]
+    # > 0: batches by padded tokens (sentences x longest source) instead of by `batch_size` sentences
+    batch_tokens: int = _DEFAULT["batch_tokens"]
     # max new tokens = max_length_a * input_tokens + max_length_b (capped by the model's positions)
     max_length_a: float = 1.5
     max_length_b: int = 10
@@ -32,11 +38,6 @@ class TranslateOptions:
     retry_no_repeat_ngram_size: int = 3
     # `low_score` when the mean log-probability per output token falls below this
     low_score_threshold: float = -2.0
-    # Benchmarks only (shape twins with random weights, which end on EOS arbitrarily): the work depends on
-    # the input alone. CTranslate2 ends every sentence after exactly round(forced_output_ratio x its source)
-    # steps, shedding it from its batch as a real EOS does; transformers decodes every batch to its longest
-    # sentence's length. None (always, in the service) = decode until EOS.
-    forced_output_ratio: float | None = None
 
 
 @dataclass

@@ -31,8 +31,10 @@ from tarjama.nlp.manifest import HF_DIR, Kind, ModelMeta, ModelSpec, load_manife
 from tarjama.nlp.target_vocab import has_target_tokenizer, target_pieces, write_vmap
 
 # Bump whenever the built models change: test fixtures cache tiny models under a hash of this.
-BUILDER_VERSION = "tiny-4"
+BUILDER_VERSION = "tiny-5"
 
+# Tiny dimensions; every architecture flag (activation, embedding scaling and normalization, shared
+# embeddings, special ids' places) comes from the manifest entry, so a tiny tc-big is built like tc-big.
 TINY_MARIAN = {
     "d_model": 32,
     "encoder_layers": 2,
@@ -41,11 +43,11 @@ TINY_MARIAN = {
     "decoder_attention_heads": 4,
     "encoder_ffn_dim": 64,
     "decoder_ffn_dim": 64,
-    "activation_function": "swish",
     "max_position_embeddings": 128,
 }
-# The same tiny shape; BART's own activation, and room for a whole article's translation as input.
-TINY_BART = {**TINY_MARIAN, "activation_function": "gelu", "max_position_embeddings": 256}
+# The same tiny shape, with room for a whole article's translation as input.
+TINY_BART = {**TINY_MARIAN, "max_position_embeddings": 256}
+FLAGS = ("activation_function", "scale_embedding", "normalize_embedding")
 SPM_VOCAB = {"ar": 1200, "en": 600}
 BPE_VOCAB = 900
 MARIAN_SPECIALS = ("</s>", "<unk>")
@@ -82,23 +84,57 @@ def train_spm(lang: str, path: Path) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def marian_vocab(source: list[str], target: list[str], extra: list[str], size: int | None) -> dict[str, int]:
-    """A joint Marian vocabulary: `</s>`=0, `<unk>`=1, language tokens, pieces, fillers, `<pad>` last.
+def marian_vocab(
+    source: list[str], target: list[str], extra: list[str], size: int | None, *, eos_at: int = 0
+) -> dict[str, int]:
+    """A joint Marian vocabulary: `</s>` at `eos_at`, `<unk>`, language tokens, pieces, fillers, `<pad>` last.
 
-    CTranslate2 drops the last entry (`<pad>`) on conversion, exactly as for the published models.
+    opus-mt puts `</s>` first (id 0); opus-mt-tc-big has it among the pieces (25,894 of 61,109 for ar-en),
+    and a builder that always put it first would hide code that assumes id 0. CTranslate2 drops the last
+    entry (`<pad>`) on conversion, exactly as for the published models.
     """
-    tokens: list[str] = [*MARIAN_SPECIALS, *extra]
-    seen = set(tokens)
+    tokens: list[str] = ["<unk>", *extra]
+    seen = {*tokens, "</s>"}
     for piece in [*source, *target]:
         if piece not in SPM_SPECIALS and piece not in seen:
             seen.add(piece)
             tokens.append(piece)
     if size is not None:
-        if len(tokens) + 1 > size:
-            raise ValueError(f"vocabulary of {len(tokens) + 1} entries exceeds {size}")
-        tokens.extend(f"{MARIAN_FILLER}{i}>" for i in range(size - len(tokens) - 1))
+        if len(tokens) + 2 > size or eos_at >= size - 1:
+            raise ValueError(f"vocabulary of {len(tokens) + 2} entries (eos at {eos_at}) exceeds {size}")
+        tokens.extend(f"{MARIAN_FILLER}{i}>" for i in range(size - len(tokens) - 2))
+    tokens.insert(min(eos_at, len(tokens)), "</s>")
     tokens.append("<pad>")
     return {token: i for i, token in enumerate(tokens)}
+
+
+def tiny_eos_at(spec: ModelSpec, source_pieces: int) -> int:
+    """Where `</s>` goes in a tiny vocabulary: first, or (like tc-big) after the source pieces."""
+    return 0 if int(spec.config.get("eos_token_id", 0)) == 0 else source_pieces
+
+
+def marian_config(spec: ModelSpec, dims: dict[str, Any], vocab: dict[str, int]) -> Any:
+    """The MarianConfig of a built model: `dims`, the manifest's flags, ids from the vocabulary."""
+    import transformers
+
+    tf: Any = transformers
+    pad, eos = len(vocab) - 1, vocab["</s>"]
+    flags = {k: spec.config[k] for k in FLAGS if k in spec.config}
+    return tf.MarianConfig(
+        vocab_size=len(vocab),
+        decoder_vocab_size=len(vocab),
+        **dims,
+        **flags,
+        pad_token_id=pad,
+        eos_token_id=eos,
+        decoder_start_token_id=pad,
+        forced_eos_token_id=eos,
+        share_encoder_decoder_embeddings=bool(spec.config.get("share_encoder_decoder_embeddings", True)),
+        static_position_embeddings=True,
+        dropout=0.1,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+    )
 
 
 def train_bpe(out: Path, size: int | None) -> int:
@@ -144,7 +180,8 @@ def _marian(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: 
         target = train_spm(spec.target_lang, tgt_spm)
         extra = [spec.source_prefix] if spec.source_prefix else []
         size = spec.config["vocab_size"] if kind == "twin" else None
-        vocab = marian_vocab(source, target, extra, size)
+        eos_at = int(spec.config.get("eos_token_id", 0)) if kind == "twin" else tiny_eos_at(spec, len(source))
+        vocab = marian_vocab(source, target, extra, size, eos_at=eos_at)
         (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
         tokenizer = tf.MarianTokenizer(
             source_spm=str(src_spm),
@@ -155,22 +192,8 @@ def _marian(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: 
             model_max_length=dims["max_position_embeddings"],
         )
         tokenizer.save_pretrained(str(hf))
-    pad = len(vocab) - 1
-    config = tf.MarianConfig(
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
-        **dims,
-        pad_token_id=pad,
-        eos_token_id=0,
-        decoder_start_token_id=pad,
-        forced_eos_token_id=0,
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-        static_position_embeddings=True,
-        dropout=0.1,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-    )
+    pad, eos = len(vocab) - 1, vocab["</s>"]
+    config = marian_config(spec, dims, vocab)
     torch.manual_seed(seed)
     model = tf.MarianMTModel(config).eval()
     with torch.no_grad():  # the decoder starts from pad's embedding; Marian keeps that row zero
@@ -178,8 +201,8 @@ def _marian(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: 
     model.generation_config = tf.GenerationConfig(
         bad_words_ids=[[pad]],
         decoder_start_token_id=pad,
-        eos_token_id=0,
-        forced_eos_token_id=0,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
         pad_token_id=pad,
         num_beams=4,
         max_length=24 if kind == "tiny" else dims["max_position_embeddings"],
@@ -203,20 +226,20 @@ def _bart(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: in
         tokenizer.save_pretrained(str(hf))
         for name in ("vocab.json", "merges.txt"):
             shutil.copy(Path(tmp) / name, hf / name)
+    flags = {k: spec.config[k] for k in FLAGS if k in spec.config}
     config = tf.BartConfig(
         vocab_size=size,
         **dims,
+        **flags,
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,
         decoder_start_token_id=2,
         forced_bos_token_id=0,
         forced_eos_token_id=2,
-        scale_embedding=False,
         dropout=0.1,
         # keys the published BART-CNN config.json carries (CTranslate2's converter reads them)
         normalize_before=False,
-        normalize_embedding=True,
         add_final_layer_norm=False,
         static_position_embeddings=False,
         add_bias_logits=False,

@@ -14,6 +14,7 @@ Layout::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -26,8 +27,14 @@ Kind = Literal["real", "tiny", "twin"]
 META_FILE = "tarjama-model.json"
 HF_DIR = "hf"
 DEFAULT_CT2_DIR = "ct2-int8"
-MODEL_NAMES = ("ar-en", "en-ar", "summarizer")
-ROLE_TO_NAME = {"translation": "ar-en", "back_translation": "en-ar", "summarizer": "summarizer"}
+ROLES = ("translation", "back_translation", "summarizer")
+# Manifest values that are ours, not the hub config's (checked by nothing: the twins' target.spm width).
+OWN_KEYS = frozenset({"target_vocab_size"})
+# Keys older snapshots leave out, and the value transformers then uses.
+IMPLIED: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "decoder_vocab_size": lambda config: config.get("vocab_size"),
+    "share_encoder_decoder_embeddings": lambda config: True,
+}
 
 HOW_TO_GET = (
     "Get the real models where there is internet with `tarjama models fetch --out DIR` then "
@@ -51,6 +58,9 @@ class ModelSpec:
     target_lang: str
     source_prefix: str
     config: dict[str, Any] = field(default_factory=dict)
+    attribution: str = ""
+    # the model card's own example: {"source", "expected"} or {"source", "expected_script"}
+    smoke: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,10 +88,17 @@ class ModelMeta:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("tarjama.nlp").joinpath("manifest.json").read_text("utf-8")
+    )
+    return data
+
+
+@lru_cache(maxsize=1)
 def load_manifest() -> dict[str, ModelSpec]:
-    raw = json.loads(resources.files("tarjama.nlp").joinpath("manifest.json").read_text("utf-8"))
     out: dict[str, ModelSpec] = {}
-    for name, item in raw["models"].items():
+    for name, item in _raw()["models"].items():
         out[name] = ModelSpec(
             name=name,
             hub_id=item["hub_id"],
@@ -94,7 +111,37 @@ def load_manifest() -> dict[str, ModelSpec]:
             target_lang=item["target_lang"],
             source_prefix=item.get("source_prefix", ""),
             config=dict(item["config"]),
+            attribution=item.get("attribution", ""),
+            smoke=dict(item.get("smoke", {})),
         )
+    return out
+
+
+def tier_models(model_type: str) -> dict[str, str]:
+    """role -> model name for one tier (`quality_optimized`, `latency_optimized`)."""
+    tiers: dict[str, dict[str, str]] = _raw()["model_types"]
+    if model_type not in tiers:
+        raise ValueError(f"unknown model type {model_type!r}; one of {sorted(tiers)}")
+    return dict(tiers[model_type])
+
+
+def model_types() -> list[str]:
+    return list(_raw()["model_types"])
+
+
+def config_mismatches(spec: ModelSpec, config: dict[str, Any]) -> list[str]:
+    """Every manifest config value the downloaded (or built) config.json disagrees with, one line each.
+
+    What `fetch` refuses a snapshot for: a checkpoint whose shape or special ids are not the published
+    ones is not the model the manifest pins, whatever it is called.
+    """
+    out: list[str] = []
+    for key, want in spec.config.items():
+        if key in OWN_KEYS:
+            continue
+        have = config.get(key, IMPLIED[key](config) if key in IMPLIED else None)
+        if have != want:
+            out.append(f"{key}: manifest {want!r}, config.json {have!r}")
     return out
 
 

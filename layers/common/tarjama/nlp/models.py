@@ -1,4 +1,4 @@
-"""`ModelProvider`, the pipeline's `ModelPort` (`tarjama.ports`): describes models, loads them on first use.
+"""`ModelProvider`: the pipeline's `ModelPort`. Describes models from JSON, loads them on first use.
 
 `describe()` reads the packaged manifest and the metadata next to each model directory, and imports no ML
 library, so a cache hit costs no torch/ctranslate2 import. The loaders run once per model, under a lock
@@ -18,12 +18,15 @@ from tarjama.errors import ModelError, ModelMissingError
 from tarjama.nlp.base import Summarizer, Translator
 from tarjama.nlp.manifest import (
     HOW_TO_GET,
-    ROLE_TO_NAME,
+    META_FILE,
+    ROLES,
     ModelMeta,
     ct2_path,
     hf_path,
     load_manifest,
+    model_types,
     read_meta,
+    tier_models,
 )
 from tarjama.nlp.target_vocab import VMAP_FILE, has_target_tokenizer
 from tarjama.result import ModelRef
@@ -35,37 +38,66 @@ ROLES_BY_MODE = {
 }
 
 
-def default_threads() -> int:
-    """Threads for `threads=0`: one per usable CPU (Lambda's vCPUs), not CTranslate2's own default of 4.
+class _Loaded:
+    """What the tiers of one provider share: each model (by name) loads once, whichever tier asks."""
 
-    On 2 vCPUs, 4 OpenMP threads oversubscribe the cores. On the shared 2-core benchmark machine the two
-    measured the same (docs/performance.md); one thread per core is the safe choice on dedicated vCPUs.
-    """
-    import os
-
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, usable)
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.models: dict[str, Any] = {}
+        self.meta: dict[str, ModelMeta] = {}
+        self.vocabulary: dict[tuple[str, str], Literal["target", "full"]] = {}
+        self.tiers: dict[str, ModelProvider] = {}
+        self.counters: dict[str, Callable[[str], int]] = {}
 
 
 class ModelProvider:
-    """Gives the three models of the manifest; each loads at most once per process."""
+    """Gives the models of one tier (`model_type`); `for_tier` gives the other, sharing what is loaded."""
 
-    def __init__(self, settings: Settings, *, backend: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backend: str | None = None,
+        model_type: str | None = None,
+        _shared: _Loaded | None = None,
+    ) -> None:
         self.settings = settings
         self.model_dir = Path(settings.model_dir)
         self.backend_setting = backend or settings.backend
-        self._lock = threading.Lock()
-        self._loaded: dict[str, Any] = {}
-        self._meta: dict[str, ModelMeta] = {}
-        self._vocabulary: dict[tuple[str, str], Literal["target", "full"]] = {}
-        self._counter: Callable[[str], int] | None = None
+        self.model_type = model_type or settings.model_type
+        self.names = tier_models(self.model_type)
+        self._shared = _shared or _Loaded()
+        self._shared.tiers.setdefault(self.model_type, self)
+
+    def for_tier(self, model_type: str | None) -> ModelProvider:
+        """The provider of `model_type` (None: this one's); models both tiers use load once."""
+        if model_type is None or model_type == self.model_type:
+            return self
+        with self._shared.lock:
+            if model_type not in self._shared.tiers:
+                self._shared.tiers[model_type] = ModelProvider(
+                    self.settings, backend=self.backend_setting, model_type=model_type, _shared=self._shared
+                )
+            return self._shared.tiers[model_type]
 
     # description (no ML imports) -------------------------------------------------------------------
 
     def meta(self, name: str) -> ModelMeta:
-        if name not in self._meta:
-            self._meta[name] = read_meta(self.model_dir, name)
-        return self._meta[name]
+        if name not in self._shared.meta:
+            try:
+                self._shared.meta[name] = read_meta(self.model_dir, name)
+            except ModelMissingError as exc:
+                raise self._missing(exc) from exc
+        return self._shared.meta[name]
+
+    def _missing(self, exc: ModelMissingError) -> ModelMissingError:
+        """The same error, naming the tier whose model is missing (what a caller chose)."""
+        if "model_type" in exc.details:
+            return exc
+        return ModelMissingError(
+            f"The {self.model_type} models are not installed: {exc.message}",
+            details={**exc.details, "model_type": self.model_type},
+        )
 
     def backend_for(self, name: str) -> str:
         """The backend that runs `name`: the setting, or for `auto` ctranslate2 when its copy exists."""
@@ -75,7 +107,7 @@ class ModelProvider:
         return self.backend_setting
 
     def ref(self, role: str) -> ModelRef:
-        name = ROLE_TO_NAME[role]
+        name = self.names[role]
         meta = self.meta(name)
         backend = self.backend_for(name)
         return ModelRef(
@@ -95,9 +127,9 @@ class ModelProvider:
         key asks. A CTranslate2 copy made before the map existed stays `full`.
         """
         key = (name, backend)
-        if key not in self._vocabulary:
-            self._vocabulary[key] = self._find_vocabulary(name, backend)
-        return self._vocabulary[key]
+        if key not in self._shared.vocabulary:
+            self._shared.vocabulary[key] = self._find_vocabulary(name, backend)
+        return self._shared.vocabulary[key]
 
     def _find_vocabulary(self, name: str, backend: str) -> Literal["target", "full"]:
         if not self.settings.target_vocab or not has_target_tokenizer(hf_path(self.model_dir, name)):
@@ -112,7 +144,21 @@ class ModelProvider:
         return {role: self.ref(role) for role in roles}
 
     def loaded(self) -> dict[str, bool]:
-        return {role: role in self._loaded for role in ROLE_TO_NAME}
+        return {role: self.names[role] in self._shared.models for role in ROLES}
+
+    def tiers(self) -> dict[str, dict[str, Any]]:
+        """Every tier: its models by role and whether all of them are installed (health; files only)."""
+        out: dict[str, dict[str, Any]] = {}
+        for model_type in model_types():
+            names = tier_models(model_type)
+            present = {role: (self.model_dir / name / META_FILE).is_file() for role, name in names.items()}
+            out[model_type] = {
+                "models": names,
+                "installed": all(present.values()),
+                "missing": sorted(names[role] for role, ok in present.items() if not ok),
+                "default": model_type == self.settings.model_type,
+            }
+        return out
 
     # loading ---------------------------------------------------------------------------------------
 
@@ -122,16 +168,19 @@ class ModelProvider:
         The segmenter only counts pieces: a cold start no longer loads the whole translator to do it. Counts
         are the translator's own (same tokenizer files, same language prefix, EOS included).
         """
-        loaded: Translator | None = self._loaded.get("translation")
+        name = self.names["translation"]
+        loaded: Translator | None = self._shared.models.get(name)
         if loaded is not None:
             return loaded.count_tokens
-        with self._lock:
-            if self._counter is None:
-                self._counter = self._load_counter()
-            return self._counter
+        with self._shared.lock:
+            if name not in self._shared.counters:
+                try:
+                    self._shared.counters[name] = self._load_counter(name)
+                except ModelMissingError as exc:
+                    raise self._missing(exc) from exc
+            return self._shared.counters[name]
 
-    def _load_counter(self) -> Callable[[str], int]:
-        name = ROLE_TO_NAME["translation"]
+    def _load_counter(self, name: str) -> Callable[[str], int]:
         hf = hf_path(self.model_dir, name)
         if not (hf / "config.json").is_file():
             raise ModelMissingError(
@@ -161,21 +210,27 @@ class ModelProvider:
         return model
 
     def _get(self, role: str) -> Any:
-        model = self._loaded.get(role)
+        return self.model(self.names[role])
+
+    def model(self, name: str) -> Any:
+        """Any model of the manifest by name (`fetch`/`convert` smoke-test each), loaded once."""
+        model = self._shared.models.get(name)
         if model is not None:
             return model
-        with self._lock:
-            if role not in self._loaded:
-                self._loaded[role] = self._load(role)
-            return self._loaded[role]
+        with self._shared.lock:
+            if name not in self._shared.models:
+                try:
+                    self._shared.models[name] = self._load(name)
+                except ModelMissingError as exc:
+                    raise self._missing(exc) from exc
+            return self._shared.models[name]
 
-    def _load(self, role: str) -> Any:
-        name = ROLE_TO_NAME[role]
+    def _load(self, name: str) -> Any:
         spec = load_manifest()[name]
         meta = self.meta(name)
         backend = self.backend_for(name)
         hf = hf_path(self.model_dir, name)
-        threads = self.settings.threads or default_threads()
+        threads = self.settings.model_threads()
         # ctranslate2 translators: `inter` batches decoded in parallel, sharing the thread budget
         inter = max(1, min(self.settings.inter_threads or threads, threads))
         if not (hf / "config.json").is_file():

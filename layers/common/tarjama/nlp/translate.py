@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from tarjama.config import usable_cores
 from tarjama.errors import ModelError
 from tarjama.nlp.base import (
     FLAG_ARABIC_LEFT,
@@ -75,12 +75,7 @@ class MarianVocab:
 
 def resolve_threads(threads: int) -> int:
     """`threads=0` means one per core available to this process (CTranslate2's own 0 would mean 4)."""
-    if threads > 0:
-        return threads
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    return threads if threads > 0 else usable_cores()
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -98,8 +93,6 @@ class BaseTranslator(ABC):
     # batches the runtime decodes at the same time (CTranslate2 inter_threads); with more than one, an
     # article's sentences are spread over that many length-sorted batches so every worker has one
     parallel_batches: int = 1
-    # benchmarks: the runtime can end each sentence of a batch at its own forced length (`forced_lengths`)
-    forces_per_sentence: bool = False
 
     def __init__(self, hf_dir: Path, *, source_prefix: str = "", target_lang: str = "en") -> None:
         config = read_json(hf_dir / "config.json")
@@ -127,44 +120,17 @@ class BaseTranslator(ABC):
 
     @abstractmethod
     def _decode(
-        self,
-        batch: list[list[str]],
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        no_repeat_ngram_size: int,
-        min_new_tokens: int = 0,
-        forced: Sequence[int] | None = None,
+        self, batch: list[list[str]], *, beam_size: int, max_new_tokens: int, no_repeat_ngram_size: int
     ) -> list[Decoded]:
-        """One batch of source pieces (each ending in EOS) to one hypothesis each, in order.
-
-        `forced` (benchmarks, `forces_per_sentence` runtimes only): each sentence's exact number of steps.
-        """
+        """One batch of source pieces (each ending in EOS) to one hypothesis each, in order."""
 
     def max_new_tokens(self, source_tokens: int, options: TranslateOptions) -> int:
         wanted = math.ceil(options.max_length_a * source_tokens + options.max_length_b)
         return max(1, min(wanted, self.max_output))
 
-    def decode_lengths(self, batch: list[list[str]], options: TranslateOptions) -> tuple[int, int]:
-        """(min, max) new tokens of one batch: from its longest source, or forced (benchmarks only).
-
-        Forcing is per batch, as a real batch runs until its longest output ends: sorted batches keep the
-        overshoot over each sentence's own length small, and the benchmark reports it.
-        """
-        longest = max(len(s) for s in batch)
-        if options.forced_output_ratio is not None:
-            forced = self.forced_length(longest, options.forced_output_ratio)
-            return (0 if self.forces_per_sentence else forced), forced
-        return 0, self.max_new_tokens(longest, options)
-
-    def forced_length(self, source_tokens: int, ratio: float) -> int:
-        return max(1, min(round(ratio * source_tokens), self.max_output))
-
-    def forced_lengths(self, batch: list[list[str]], options: TranslateOptions) -> list[int] | None:
-        """Each sentence's own forced length, where the runtime can end sentences one by one (benchmarks)."""
-        if options.forced_output_ratio is None or not self.forces_per_sentence:
-            return None
-        return [self.forced_length(len(s), options.forced_output_ratio) for s in batch]
+    def batch_max_new_tokens(self, batch: list[list[str]], options: TranslateOptions) -> int:
+        """New tokens a batch may decode: from its longest source (it runs until its last output ends)."""
+        return self.max_new_tokens(max(len(s) for s in batch), options)
 
     def translate(self, sentences: Sequence[str], options: TranslateOptions) -> list[Translation]:
         results: list[Translation | None] = [None] * len(sentences)
@@ -229,7 +195,10 @@ class BaseTranslator(ABC):
         size = max(1, options.batch_size)
         if self.parallel_batches > 1 and order:  # one batch per worker rather than one idle worker
             size = max(1, min(size, math.ceil(len(order) / self.parallel_batches)))
-        chunks = [order[start : start + size] for start in range(0, len(order), size)]
+        if options.batch_tokens > 0:
+            chunks = _token_batches(order, sources, options.batch_tokens, size)
+        else:
+            chunks = [order[start : start + size] for start in range(0, len(order), size)]
         batches = [[sources[i] for i in chunk] for chunk in chunks]
         for chunk, decoded in zip(chunks, self._decode_all(batches, options, ngram), strict=True):
             out.update(zip(chunk, decoded, strict=True))
@@ -246,18 +215,36 @@ class BaseTranslator(ABC):
 
         One bad sentence (a runtime error in the decoder) must not cost the whole article.
         """
-        least, most = self.decode_lengths(batch, options)
         try:
             return self._decode(
                 batch,
                 beam_size=options.beam_size,
-                max_new_tokens=most,
+                max_new_tokens=self.batch_max_new_tokens(batch, options),
                 no_repeat_ngram_size=ngram,
-                min_new_tokens=least,
-                forced=self.forced_lengths(batch, options),
             )
         except Exception as exc:  # any failure of the decoder: isolate it to the sentence that causes it
             logger.warning("decode failed", extra={"batch": len(batch), "error": type(exc).__name__})
             if len(batch) > 1:
                 return [d for item in batch for d in self._decode_safely([item], options, ngram)]
             return [Decoded(tokens=[], finished=True, score=None, failed=True)]
+
+
+def _token_batches(
+    order: list[int], sources: dict[int, list[str]], budget: int, most: int
+) -> list[list[int]]:
+    """Longest-first batches whose padded size (sentences x longest source) stays within `budget` tokens.
+
+    Short sentences then share a batch by the dozen while long ones go a few at a time; `most` still caps
+    the sentences of a batch.
+    """
+    chunks: list[list[int]] = []
+    for i in order:
+        if (
+            chunks
+            and len(chunks[-1]) < most
+            and (len(chunks[-1]) + 1) * len(sources[chunks[-1][0]]) <= budget
+        ):
+            chunks[-1].append(i)
+        else:
+            chunks.append([i])
+    return chunks

@@ -61,7 +61,7 @@ def twin_provider(settings: Any, tier: str, args: dict[str, Any]) -> Any:
             if role == "summarizer":
                 if summary_beam:
                     inner.generation = {**inner.generation, "num_beams": int(summary_beam)}
-                translator = self.translator()
+                translator: Any = self.translator()
                 twins[name] = TwinSummarizer(inner, lambda: int(translator.last_ideal), input_cap)
             elif role == "back_translation":
                 twins[name] = TwinTranslator(inner, BACK_RATIO, EN_PIECES_PER_WORD)

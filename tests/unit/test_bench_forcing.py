@@ -50,7 +50,8 @@ def test_plain_transformers_ends_each_row_at_its_own_length(
 
     hf = tiny_model_dir / name / "hf"
     tokenizer = MarianTokenizer.from_pretrained(str(hf))
-    model = MarianMTModel.from_pretrained(str(hf)).eval()
+    model: Any = MarianMTModel.from_pretrained(str(hf))
+    model.eval()
     batch = tokenizer(seed_sentences[:5], return_tensors="pt", padding=True, truncation=True, max_length=100)
     sources = batch["attention_mask"].sum(dim=1).tolist()
     lengths = [forced_length(n, 0.5, 23) for n in sources]

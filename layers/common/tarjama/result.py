@@ -68,6 +68,7 @@ class DigestOptions(TermOptions):
     beam_size: int = Field(_DEFAULT["beam_size"], ge=1, le=8, description="Beam size for translation.")
     model_type: ModelType | None = Field(
         None,
+        exclude_if=_unset,  # unset = the server's default, resolved (and keyed) by the Digester
         description="Model tier: `quality_optimized` (opus-mt-tc-big, the best open Arabic->English) or "
         "`latency_optimized` (opus-mt, faster). Default: the server's (`TARJAMA_MODEL_TYPE`).",
     )

@@ -83,7 +83,7 @@ def test_jsonl_every_problem_has_its_code_and_line() -> None:
     assert (html.fmt, html.url, html.options) == (
         "html",
         "https://example.com/x",
-        {"summary": "none", "summary_sentences": 3, "beam_size": 4, "model_type": None},
+        {"summary": "none", "summary_sentences": 3, "beam_size": 4},
     )
     refused = [o for o in out if isinstance(o, Rejected)]
     assert len(refused) == 13  # all but lines 1 and 14, each with a sentence saying why

@@ -40,6 +40,9 @@ class PortWith:
     def describe(self, summary: str) -> dict[str, Any]:
         return dict(self.provider.describe(summary))
 
+    def for_tier(self, model_type: str | None) -> PortWith:
+        return self
+
     def translator(self) -> Any:
         return self.provider.translator()
 

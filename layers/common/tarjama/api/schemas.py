@@ -157,9 +157,22 @@ class ModelHealth(BaseModel):
     loaded: bool
 
 
+class TierHealth(BaseModel):
+    """One model tier (`options.model_type`): its models and whether they are installed."""
+
+    installed: bool
+    default: bool = Field(description="The server's default tier (`TARJAMA_MODEL_TYPE`).")
+    models: dict[str, ModelHealth]
+    problems: list[ErrorBody] = Field(default_factory=list, description="Why the tier cannot serve.")
+
+
 class HealthResponse(BaseModel):
-    status: Literal["ok", "degraded"] = Field(description="`degraded` when a model is missing.")
+    status: Literal["ok", "degraded"] = Field(description="`degraded` when a default-tier model is missing.")
     version: str
     pipeline_version: str
-    models: dict[str, ModelHealth]
+    models: dict[str, ModelHealth] = Field(description="The default tier's models.")
+    model_types: dict[str, TierHealth] = Field(
+        default_factory=dict,
+        description="Both tiers; a request for one not installed is `503 model_missing`.",
+    )
     problems: list[ErrorBody] = Field(default_factory=list, description="Why the status is degraded.")

@@ -9,30 +9,47 @@ from tarjama import PIPELINE_VERSION, __version__
 from tarjama.api.http import json_response
 from tarjama.api.openapi import responses
 from tarjama.api.routers import new_router
-from tarjama.api.schemas import ErrorBody, HealthResponse, ModelHealth
-from tarjama.config import Settings
+from tarjama.api.schemas import ErrorBody, HealthResponse, ModelHealth, TierHealth
+from tarjama.config import MODEL_TYPES, Settings
 from tarjama.errors import TarjamaError
 from tarjama.ports import ModelPort
 
 
-def health(settings: Settings, models: ModelPort) -> HealthResponse:
-    """`degraded`, with the reason, when the configured models cannot be described (not installed)."""
+def tier_health(settings: Settings, models: ModelPort, model_type: str) -> TierHealth:
+    """One tier's models, from descriptions only; its problem when they cannot be described."""
+    port = models.for_tier(model_type)
     problems: list[ErrorBody] = []
     try:
-        described = models.describe(settings.summary)
+        described = port.describe(settings.summary)
     except TarjamaError as exc:
         problems.append(ErrorBody(**exc.to_dict()))
         described = {}
-    loaded = models.loaded()
-    return HealthResponse(
-        status="degraded" if problems else "ok",
-        version=__version__,
-        pipeline_version=PIPELINE_VERSION,
+    loaded = port.loaded()
+    return TierHealth(
+        installed=not problems,
+        default=model_type == settings.model_type,
         models={
             role: ModelHealth(**ref.model_dump(), loaded=loaded.get(role, False))
             for role, ref in described.items()
         },
         problems=problems,
+    )
+
+
+def health(settings: Settings, models: ModelPort) -> HealthResponse:
+    """`degraded`, with the reason, when the default tier's models cannot be described (not installed).
+
+    Both tiers are listed; the other tier missing leaves the service `ok` (its requests get `503`).
+    """
+    tiers = {t: tier_health(settings, models, t) for t in MODEL_TYPES}
+    default = tiers[settings.model_type]
+    return HealthResponse(
+        status="degraded" if default.problems else "ok",
+        version=__version__,
+        pipeline_version=PIPELINE_VERSION,
+        models=default.models,
+        model_types=tiers,
+        problems=default.problems,
     )
 
 

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 3000
 QUICK ?=
 
-.PHONY: run test lint typecheck unit bench clean-venv lint-template system-deps audit
+.PHONY: run test lint typecheck unit bench eval clean-venv lint-template system-deps audit
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -47,6 +47,10 @@ unit: $(STAMP)
 ## Writes benchmarks/results/*.json + throughput.png and regenerates docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
+
+## eval: the cleaning evaluation (eval/cleaning) beside plain trafilatura; writes its table into docs/cleaning.md
+eval: $(STAMP)
+	$(BIN)/python -m eval.cleaning.score --write docs/cleaning.md
 
 clean-venv:
 	rm -rf $(VENV)

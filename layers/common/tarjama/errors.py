@@ -41,7 +41,14 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("too_large", 413, False, "body", "body, article or batch over its limit"),
     ErrorCode("unsupported_media_type", 415, False, "body", "not `Content-Type: application/json` (`; charset=utf-8` is fine)"),  # noqa: E501
     ErrorCode("invalid_input", 422, False, "body", "wrong or unknown fields, wrong types, out-of-range options, both or neither of `text`/`html`; `details.errors` lists `loc`, `type`, `msg` (never your input)"),  # noqa: E501
-    ErrorCode("not_arabic", 422, False, "body", "the text is not Arabic"),
+    ErrorCode(
+        "not_arabic",
+        422,
+        False,
+        "body",
+        "the article is not Arabic: mostly another script (`details`: `arabic_letters`, `letters`), or another "
+        "Arabic-script language such as Persian or Urdu (`details`: `language`, `confidence`)",
+    ),
     ErrorCode("empty_after_cleaning", 422, False, "body", "nothing of an article is left after cleaning (empty, whitespace, only page chrome)"),  # noqa: E501
     ErrorCode("internal", 500, True, "any", "an unexpected error; `details.request_id` finds it in the logs"),
     ErrorCode("model_error", 500, True, "body", "a model could not be loaded or run (a backend not installed, a corrupt model); the message says which"),  # noqa: E501

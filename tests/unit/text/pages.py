@@ -177,8 +177,10 @@ English
         "الرئيسية / اقتصاد / طاقة": "breadcrumb",
         "الاثنين 4 مارس 2024 10:15 ص": "date",
         "الصورة: أرشيفية": "caption",
+        "نشرتنا البريدية": "promotion",
+        "اشترك الآن ليصلك ملخص الأخبار كل صباح": "promotion",
         "من نحن": "menu",
-        "وظائف": "menu",
+        "وظائف": "footer",  # alone below the body once the promotions above it are gone
         "© 2024 صحيفة الشرق": "copyright",
     },
 )

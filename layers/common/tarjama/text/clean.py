@@ -102,7 +102,7 @@ def _banner_confirmed(lines: list[_Line], i: int, counts: Counter[str]) -> bool:
     return False
 
 
-def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
+def _header(lines: list[_Line], has_prose: bool, forced: str | None = None) -> _Line | None:
     """Chooses the title among the lines above the body; labels the rest. Returns the title line."""
     candidates = [ln for ln in lines if ln.kept or ln.tentative]
     counts = Counter(ln.f.text for ln in candidates)
@@ -126,7 +126,10 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
         return None
     longs = [ln for ln in candidates if ln.f.words >= 4]
     repeated = next((ln for ln in longs if counts[ln.f.text] > 1), None)
-    if repeated is not None:
+    if forced is not None:
+        found = next((ln for ln in candidates if ln.f.text == forced), None)
+        title, repeated = found, found if found is not None and counts[forced] > 1 else None
+    elif repeated is not None:
         title = repeated
     elif longs:
         title = longs[0]
@@ -134,7 +137,7 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
         title = candidates[-1] if has_prose else candidates[0]
     if not has_prose:
         return title
-    before = True
+    before = title is not None
     for ln in candidates:
         if ln is title:
             before = False
@@ -143,7 +146,7 @@ def _header(lines: list[_Line], has_prose: bool) -> _Line | None:
             ln.reason = "byline"
         elif ln.f.words < 4:
             ln.reason = "section"
-        elif before and repeated is not None and ln.f.text != title.f.text:
+        elif before and repeated is not None and ln.f.text != repeated.f.text:
             ln.reason = "ticker"  # other headlines above the repeated (true) title
     return title
 
@@ -191,9 +194,16 @@ def clean_lines(text: str) -> Article:
     return _clean_lines(_lines(normalize_chars(text)))
 
 
-def _clean_lines(lines: list[_Line]) -> Article:
+def _clean_lines(lines: list[_Line], forced: str | None = None) -> Article:
+    """The rules over the page's lines. `forced`: the headline the page's markup names (HTML), which is
+    the title whatever the line rules would guess."""
     for ln in lines:
         ln.reason = ln.f.local
+    if forced is not None:
+        for ln in lines:
+            if ln.f.text == forced:
+                ln.reason = None
+                break
     _neighbours(lines)
     # A repeated paragraph goes before the body is located, so that its copy cannot stretch the body.
     seen: set[str] = set()
@@ -205,7 +215,7 @@ def _clean_lines(lines: list[_Line]) -> Article:
     prose = [i for i, ln in enumerate(lines) if ln.kept and ln.f.prose]
     has_prose = bool(prose)
     start, end = (prose[0], prose[-1]) if prose else (len(lines), len(lines))
-    title = _header(lines[:start], has_prose)
+    title = _header(lines[:start], has_prose, forced)
     if has_prose:
         # A lone "breaking" marker below the body has no title under it to confirm the banner: the line it
         # took goes back to the footer rules, which judge it as they would without the marker (so cleaning
@@ -219,7 +229,7 @@ def _clean_lines(lines: list[_Line]) -> Article:
         if ln.tentative:
             ln.tentative = False
             ln.reason = None
-    title_text = title.f.text if title is not None else ""
+    title_text = forced if forced is not None else title.f.text if title is not None else ""
     seen = {title_text}
     paragraphs: list[str] = []
     for ln in lines:
@@ -263,15 +273,23 @@ def clean(raw: str, fmt: InputFormat = "auto", *, detector: Detector | None = No
         raise InvalidInputError("The article must be text.")
     if fmt not in ("auto", "text", "html"):
         raise InvalidInputError(f"Unknown input format {fmt!r}; use auto, text or html.")
-    from tarjama.text.html import extract, looks_like_html, no_translate_spans
+    from tarjama.text.html import extract_page, looks_like_html, no_translate_spans
 
     is_html = fmt == "html" or (fmt == "auto" and looks_like_html(raw))
-    lines = _lines(normalize_chars(extract(raw) if is_html else raw))
+    forced: str | None = None
+    text = raw
+    if is_html:
+        page = extract_page(raw)
+        title = page.headline or page.title
+        text = "\n\n".join(x for x in (title, page.lead or "", page.body) if x)
+        if page.headline:  # the page's own markup names its headline: the title is that, not a guess
+            forced = collapse_spaces(normalize_chars(page.headline))
+    lines = _lines(normalize_chars(text))
     page_arabic = sum(ln.f.arabic for ln in lines)
     page_letters = sum(ln.f.letters for ln in lines)
     if page_letters and page_arabic == 0:
         raise _not_arabic(page_arabic, page_letters)  # no Arabic letter anywhere: the rules cannot add one
-    article = _clean_lines(lines)
+    article = _clean_lines(lines, forced)
     if not article.paragraphs:
         if page_arabic * 2 < page_letters:
             raise _not_arabic(page_arabic, page_letters)

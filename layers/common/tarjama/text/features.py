@@ -26,7 +26,7 @@ _NUMBER_TOKEN = re.compile(r"\d+")
 # A lone number that is a date or a time rather than a counter: 10:30, 14/05/2024, 2024-06-01, 2024.
 _DATE_NUMBER = re.compile(r"\d:\d|\d[/.\-]\d{1,2}[/.\-]\d|^\s*(?:19|20)\d\d\s*$")
 _COUNTER = re.compile(
-    r"(?:\d[\d.,]*\s*(?:[kKمأ](?=\s))?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>\S+(?:\s\S+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
+    r"(?:\d[\d.,]*\s*(?:[kKمأ](?=\s))?\s*(?P<a>\S+(?:\s\S+)?)|(?P<b>[^\d\s]+(?:\s[^\d\s]+)?)\s*\d[\d.,]*\s*[kKمأ]?)"
 )
 # Read-also prefixes that are enough without a colon ("اقرأ أيضا ..."); the others need one ("اقرأ: ...").
 _STRONG_READ_ALSO = ("ايضا", "كذلك", "also")
@@ -178,7 +178,9 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
             return "logo", None
         counter = _counter(lx, bare)
         if counter:
-            return counter, None
+            # "التعليقات (0)", "عدد التعليقات: 3": the head of a comment section, not a share-bar counter
+            head = counter == "comments" and not tokens[0].isdigit()
+            return counter, "comments_head" if head else None
         if bare in lx.breaking:
             return "breaking", "breaking_alone"
         if bare in lx.comments:
@@ -206,6 +208,8 @@ def _phrase(f_text: str, key: str, tokens: tuple[str, ...], words: int) -> tuple
         return "disclaimer", None
     if lx.cookies.match(key):
         return "cookies", None
+    if words <= 25 and lx.promotion.match(key):
+        return "promotion", None
     if words <= 15:
         verb = lx.follow_verbs.match(bare)
         if verb and (

@@ -10,7 +10,12 @@ nav/header/footer/aside/script/style/form.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
+
+from tarjama.text import headline, page_meta
+from tarjama.text.page_meta import PageMeta
 
 _HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6]|br|span|meta|title|ul|li|a)\b[^<>]{0,500}>",
@@ -183,16 +188,24 @@ def no_translate_spans(raw: str) -> list[str]:
     return list(dict.fromkeys(parser.spans))
 
 
-def extract(raw: str) -> str:
-    """Title line, a blank line, then one line per paragraph or heading of the main text."""
+@dataclass(frozen=True)
+class Extracted:
+    """The main text of a page and what its markup says about it."""
+
+    title: str  # the extractor's title ("" when none)
+    body: str  # one line per paragraph or heading of the main text
+    headline: str | None = None  # the bare headline from the page's metadata and markup (headline.py)
+    lead: str | None = None  # the standfirst, when the page marks one and the extractor dropped it
+
+
+def _trafilatura(raw: str, *, precision: bool) -> Any:
+    import trafilatura
+
     try:
-        import trafilatura
-    except ImportError:  # pragma: no cover - trafilatura is a runtime dependency
-        return _fallback(raw)
-    try:
-        doc = trafilatura.bare_extraction(
+        return trafilatura.bare_extraction(
             raw,
-            favor_precision=True,
+            favor_precision=precision,
+            favor_recall=not precision,
             include_comments=False,
             include_tables=False,
             include_images=False,
@@ -202,9 +215,85 @@ def extract(raw: str) -> str:
             deduplicate=False,
         )
     except Exception:  # trafilatura on hostile markup: fall back rather than fail the request
-        doc = None
+        return None
+
+
+def _within(precise: list[str], recall: list[str]) -> list[str]:
+    """The recall run's lines from the precision run's first line to its last: what precision dropped
+    inside the body (subheadings, short paragraphs) comes back; nothing outside it does. When the two runs
+    do not line up, the precision run stands."""
+    if not precise:
+        return precise
+    try:
+        i = recall.index(precise[0])
+        j = len(recall) - 1 - recall[::-1].index(precise[-1])
+    except ValueError:
+        return precise
+    inner = recall[i : j + 1]
+    if len(inner) > 2 * len(precise) + 10 or not set(precise) <= set(inner):
+        return precise
+    return inner
+
+
+def _main_text(raw: str) -> tuple[str, str]:
+    """(title, body) from trafilatura precision-leaning, with the body lines it dropped between its own
+    first and last line put back from a recall-leaning run; the plain fallback when it finds nothing."""
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:  # pragma: no cover - trafilatura is a runtime dependency
+        return "", _fallback(raw)
+    doc = _trafilatura(raw, precision=True)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
-        return _fallback(raw)
-    title = getattr(doc, "title", None) or ""
-    return f"{title}\n\n{text}" if title else str(text)
+        return "", _fallback(raw)
+    title = str(getattr(doc, "title", None) or "")
+    wide = _trafilatura(raw, precision=False)
+    wide_text = getattr(wide, "text", None) if wide is not None else None
+    if wide_text:
+        lines = _within(str(text).split("\n"), str(wide_text).split("\n"))
+        return title, "\n".join(lines)
+    return title, str(text)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lead(meta: PageMeta, body: str) -> str | None:
+    """The standfirst above the body that the extractor left out: a block the page styles as a lead
+    (class/id lead, standfirst, summary, brief ...) or whose text is the page's description, placed
+    before the first line of the extracted body, 8 words or more, and not already in the body."""
+    lines = [_key(x) for x in body.split("\n") if x.strip()]
+    if not lines:
+        return None
+    first = lines[0]
+    start = next(
+        (pos for pos, text in meta.blocks if text == first or (len(first) > 30 and first[:30] in text)), None
+    )
+    if start is None:
+        return None
+    descriptions = {_key(d) for d in meta.descriptions}
+    found = [(pos, text) for pos, text in meta.leads if pos < start]
+    found += [(pos, text) for pos, text in meta.blocks if pos < start and text in descriptions]
+    if not found:
+        return None
+    text = max(found)[1]
+    joined = " ".join(lines)
+    if len(text.split()) < 8 or text in joined:
+        return None
+    return text
+
+
+def extract_page(raw: str) -> Extracted:
+    """The main text (trafilatura, or the plain fallback), the headline and the lost standfirst."""
+    title, body = _main_text(raw)
+    meta = page_meta.read(raw)
+    return Extracted(title, body, headline.choose(meta.candidates, meta.sites), _lead(meta, body))
+
+
+def extract(raw: str) -> str:
+    """Title line, a blank line, then one line per paragraph or heading of the main text."""
+    page = extract_page(raw)
+    title = page.headline or page.title
+    lead = f"{page.lead}\n" if page.lead else ""
+    return f"{title}\n\n{lead}{page.body}" if title else f"{lead}{page.body}"

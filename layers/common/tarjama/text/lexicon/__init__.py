@@ -114,6 +114,7 @@ class Lexicon:
     complementizers: Phrases
     sentence_openers: Phrases
     attribution_verbs: Phrases
+    promotion: Phrases
 
 
 @cache

@@ -1,0 +1,132 @@
+"""What an HTML page says about its own article, read from its markup: the headline candidates by source,
+the site's names, and the standfirst (lead) when the page marks one.
+
+lxml (trafilatura's own parser, already a runtime dependency) is imported at the first call. Every read is
+defensive: hostile or broken markup yields an empty `PageMeta`, never an error, and the cleaner then keeps
+its plain rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Class or id words of a standfirst: the lead paragraph that sites style apart from the body.
+_LEAD = re.compile(
+    r"(?:^|[\s_-])(?:lead|standfirst|subhead|sub-?title|summary|brief|excerpt|intro|chapo|sapo|bref|announce"
+    r"|abstract|teaser|dek|deck|article-?desc\w*|description)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Containers whose text is never the article's lead.
+_NOT_LEAD = {
+    "nav",
+    "aside",
+    "footer",
+    "li",
+    "ul",
+    "ol",
+    "form",
+    "button",
+    "a",
+    "figcaption",
+    "script",
+    "style",
+}
+_ARTICLE_TYPES = ("article", "report", "posting", "newsarticle")
+MAX_JSONLD = 200_000
+
+
+@dataclass
+class PageMeta:
+    candidates: dict[str, list[str]] = field(default_factory=dict)  # source -> headline texts
+    sites: list[str] = field(default_factory=list)
+    leads: list[tuple[int, str]] = field(default_factory=list)  # (document position, text) of lead blocks
+    descriptions: list[str] = field(default_factory=list)
+    blocks: list[tuple[int, str]] = field(default_factory=list)  # (position, text) of body blocks
+
+
+def _text(el: Any) -> str:
+    return " ".join(str(el.text_content()).split())
+
+
+def _walk_ld(node: Any, meta: PageMeta, depth: int = 0) -> None:
+    if depth > 8:
+        return
+    if isinstance(node, list):
+        for item in node[:50]:
+            _walk_ld(item, meta, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get("@type")
+    kinds = [str(k).lower() for k in (kind if isinstance(kind, list) else [kind]) if k]
+    headline = node.get("headline")
+    if isinstance(headline, str) and (not kinds or any(t in k for k in kinds for t in _ARTICLE_TYPES)):
+        meta.candidates.setdefault("jsonld", []).append(headline)
+    publisher = node.get("publisher")
+    for pub in publisher if isinstance(publisher, list) else [publisher]:
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            meta.sites.append(pub["name"])
+    if isinstance(node.get("description"), str) and any(t in k for k in kinds for t in _ARTICLE_TYPES):
+        meta.descriptions.append(node["description"])
+    for key in ("@graph", "mainEntity", "itemListElement"):
+        if key in node:
+            _walk_ld(node[key], meta, depth + 1)
+
+
+def read(raw: str) -> PageMeta:
+    meta = PageMeta()
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(raw)
+    except Exception:  # not parseable as HTML: no metadata, the plain rules apply
+        return meta
+    try:
+        _read(root, meta)
+    except Exception:  # pragma: no cover - defensive: metadata is an extra, never a failure
+        return PageMeta()
+    return meta
+
+
+def _meta(root: Any, *names: str) -> list[str]:
+    out: list[str] = []
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").strip().lower()
+        if key in names and el.get("content"):
+            out.append(str(el.get("content")))
+    return out
+
+
+def _read(root: Any, meta: PageMeta) -> None:
+    meta.candidates["og"] = _meta(root, "og:title")
+    meta.candidates["twitter"] = _meta(root, "twitter:title")
+    meta.sites += _meta(root, "og:site_name", "application-name", "apple-mobile-web-app-title")
+    meta.descriptions += _meta(root, "og:description", "description", "twitter:description")
+    titles = [_text(t) for t in root.iter("title")][:1]
+    meta.candidates["title"] = titles
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            try:
+                _walk_ld(json.loads(script.text[:MAX_JSONLD], strict=False), meta)
+            except ValueError:
+                continue
+    h1s = list(root.iter("h1"))
+    inside = [h for h in h1s if any(a.tag in ("article", "main") for a in h.iterancestors())]
+    meta.candidates["h1"] = [_text(h) for h in (inside or h1s)[:3]]
+    for pos, el in enumerate(root.iter()):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag not in ("p", "div", "h2", "h3", "span", "strong", "b", "em", "section"):
+            continue
+        if any(a.tag in _NOT_LEAD for a in el.iterancestors()) or tag in _NOT_LEAD:
+            continue
+        text = _text(el)
+        if not text:
+            continue
+        if tag in ("p", "h2", "h3") or (tag == "div" and len(el) == 0):
+            meta.blocks.append((pos, text))
+        attrs = " ".join(filter(None, [el.get("class"), el.get("id")]))
+        if attrs and _LEAD.search(attrs) and len(text.split()) >= 8:
+            meta.leads.append((pos, text))

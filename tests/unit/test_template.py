@@ -404,3 +404,86 @@ def test_transformed_api_key_mode_adds_key_and_usage_plan() -> None:
         assert op["security"] == [{"AWS_IAM": []}, {"api_key": []}], key
     kinds = {r["Type"] for r in cfn["Resources"].values()}
     assert {"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlanKey"} <= kinds
+
+
+# ------------------------------------------------------------------ API Gateway's own answers
+
+# Response types API Gateway answers itself on this API (IAM auth, throttling, usage plans, limits).
+GATEWAY_TYPES = {
+    "DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED", "QUOTA_EXCEEDED", "ACCESS_DENIED", "WAF_FILTERED",
+    "MISSING_AUTHENTICATION_TOKEN", "INVALID_SIGNATURE", "EXPIRED_TOKEN", "INVALID_API_KEY",
+    "REQUEST_TOO_LARGE", "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE", "BAD_REQUEST_BODY",
+    "BAD_REQUEST_PARAMETERS", "UNSUPPORTED_MEDIA_TYPE", "RESOURCE_NOT_FOUND",
+}  # fmt: skip
+# What the context variables become at run time: a request id, and messageString, a quoted JSON string.
+CONTEXT = {
+    "$context.requestId": "4c9a5c2e-0000-4000-8000-00000000abcd",
+    "$context.error.messageString": json.dumps('Missing "Authentication" Token'),
+}
+
+
+def _gateway_responses() -> dict[str, dict[str, Any]]:
+    responses: dict[str, dict[str, Any]] = RES["Api"]["Properties"]["GatewayResponses"]
+    return responses
+
+
+def _rendered(template: str) -> dict[str, Any]:
+    for name, value in CONTEXT.items():
+        template = template.replace(name, value)
+    assert "$context" not in template, f"an unexpected context variable: {template}"
+    rendered: dict[str, Any] = json.loads(template)
+    return rendered
+
+
+def test_every_gateway_response_is_configured() -> None:
+    assert set(_gateway_responses()) == GATEWAY_TYPES
+
+
+@pytest.mark.parametrize("response_type", sorted(GATEWAY_TYPES))
+def test_gateway_response_has_the_error_shape_a_registered_code_and_the_security_headers(
+    response_type: str,
+) -> None:
+    from tarjama.api.http import ERROR_HEADERS
+    from tarjama.api.schemas import ErrorResponse
+    from tarjama.errors import REGISTRY
+
+    response = _gateway_responses()[response_type]
+    body = _rendered(response["ResponseTemplates"]["application/json"])
+    error = ErrorResponse.model_validate(body).error  # the schema the API's own errors have
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert error.details == {"request_id": CONTEXT["$context.requestId"]}
+    assert error.message
+    entry = REGISTRY[error.code]
+    if response_type.startswith("DEFAULT_"):  # API Gateway keeps its own status and message
+        assert "StatusCode" not in response
+        assert error.message == 'Missing "Authentication" Token'
+        assert entry.status // 100 == int(response_type[-3])
+    else:
+        assert int(response["StatusCode"]) == entry.status, error.code
+    headers = response["ResponseParameters"]["Headers"]
+    assert headers.get("Content-Type") == "'application/json'"
+    for name, value in ERROR_HEADERS.items():  # what the handler sends with its own errors
+        assert headers.get(name) == f"'{value}'", name
+
+
+def test_every_gateway_code_has_a_gateway_response() -> None:
+    """A code the registry says API Gateway answers, that no gateway response carries, would be a lie in
+    the docs and the OpenAPI document."""
+    from tarjama.errors import CODES
+
+    used = {
+        _rendered(r["ResponseTemplates"]["application/json"])["error"]["code"]
+        for r in _gateway_responses().values()
+    }
+    assert {c.code for c in CODES if c.where == "gateway"} <= used
+
+
+def test_transformed_api_carries_the_gateway_responses() -> None:
+    cfn = _transformed({})
+    body = cfn["Resources"]["Api"]["Properties"]["Body"]
+    deployed = body["x-amazon-apigateway-gateway-responses"]
+    assert set(deployed) == GATEWAY_TYPES
+    throttled = deployed["THROTTLED"]
+    assert throttled["statusCode"] == "429"
+    assert throttled["responseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
+    assert _rendered(throttled["responseTemplates"]["application/json"])["error"]["code"] == "throttled"

@@ -8,7 +8,9 @@ when code raises it); a class whose code is not in the table fails at import.
 
 `where` says which operations can answer a code, for the OpenAPI document: `any` (every route), `body`
 (the routes that digest a posted body), `result` (reading a stored result), `glossary` (the glossary
-routes, and digests that name a glossary or give terms).
+routes, and digests that name a glossary or give terms), `gateway` (answered by API Gateway itself, before or
+instead of the function, on any route: template.yaml's `GatewayResponses` give them this shape and code, and
+tests/unit/test_template.py checks each against this table).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Where = Literal["any", "body", "result", "glossary"]
+Where = Literal["any", "body", "result", "glossary", "gateway"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,16 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("glossary_invalid", 400, False, "glossary", "a glossary file or term list that cannot be used; `details` name the line and the reason"),  # noqa: E501
     ErrorCode("glossary_not_found", 404, False, "glossary", "no glossary of that name (`options.glossary`, or a glossary route)"),  # noqa: E501
     ErrorCode("glossary_too_large", 413, False, "glossary", "a glossary over its limits (terms, bytes a term side)"),  # noqa: E501
+    ErrorCode("access_denied", 403, False, "gateway", "API Gateway refused the caller: its IAM identity may not invoke this route (`execute-api:Invoke`), or a WAF rule filtered the request"),  # noqa: E501
+    ErrorCode("missing_authentication", 403, False, "gateway", "API Gateway found no SigV4 signature (no `Authorization` header): sign the request"),  # noqa: E501
+    ErrorCode("invalid_signature", 403, False, "gateway", "API Gateway could not verify the SigV4 signature (wrong key, region, service `execute-api`, or a changed request)"),  # noqa: E501
+    ErrorCode("expired_token", 403, False, "gateway", "the signing credentials (session token) have expired: sign again with fresh ones"),  # noqa: E501
+    ErrorCode("invalid_api_key", 403, False, "gateway", "an API key is required (`ApiKeyRequired`) and `x-api-key` is missing or unknown"),  # noqa: E501
+    ErrorCode("throttled", 429, True, "gateway", "over the stage's or the API key's request rate: back off and retry"),  # noqa: E501
+    ErrorCode("quota_exceeded", 429, True, "gateway", "the API key's daily quota is used up; it resets the next day"),  # noqa: E501
+    ErrorCode("request_rejected", 400, False, "gateway", "any other refusal by API Gateway (the status is its own 4xx; `message` says why)"),  # noqa: E501
+    ErrorCode("gateway_error", 502, True, "gateway", "API Gateway could not get an answer from the function (it failed or is misconfigured; any 5xx of its own)"),  # noqa: E501
+    ErrorCode("timeout", 504, True, "gateway", "the function did not answer within API Gateway's 29 s (a long article should have become a job: retry)"),  # noqa: E501
     ErrorCode("store_unavailable", 503, True, "result", "`GET /v1/digests/{id}` while the result store (DynamoDB) is unreachable: retry (a digest `POST` is still served, without the cache)"),  # noqa: E501
 )
 # fmt: on

@@ -63,6 +63,20 @@ PROMISED: dict[type[TarjamaError], tuple[str, int, bool]] = {
     GlossaryTooLargeError: ("glossary_too_large", 413, False),
 }
 
+# API Gateway's own answers (template.yaml's GatewayResponses; no class raises them): written out likewise.
+GATEWAY_PROMISED = {
+    ("access_denied", 403, False),
+    ("missing_authentication", 403, False),
+    ("invalid_signature", 403, False),
+    ("expired_token", 403, False),
+    ("invalid_api_key", 403, False),
+    ("throttled", 429, True),
+    ("quota_exceeded", 429, True),
+    ("request_rejected", 400, False),
+    ("gateway_error", 502, True),
+    ("timeout", 504, True),
+}
+
 
 @pytest.mark.parametrize("cls", list(PROMISED), ids=lambda c: c.__name__)
 def test_each_exception_has_its_promised_code_status_and_retry_class(cls: type[TarjamaError]) -> None:
@@ -74,7 +88,9 @@ def test_each_exception_has_its_promised_code_status_and_retry_class(cls: type[T
 def test_every_code_is_registered_once_and_raised_by_some_class() -> None:
     codes = [c.code for c in CODES]
     assert len(codes) == len(set(codes))
-    assert set(codes) == {code for code, _, _ in PROMISED.values()}
+    raised = {code for code, _, _ in PROMISED.values()}
+    assert {c.code for c in CODES if c.where != "gateway"} == raised
+    assert {(c.code, c.status, c.retryable) for c in CODES if c.where == "gateway"} == GATEWAY_PROMISED
 
 
 def test_a_class_with_an_unregistered_code_is_refused_when_defined() -> None:
@@ -124,7 +140,7 @@ def test_the_docs_table_is_the_registry() -> None:
         for row in rows[2:]
         if (m := re.match(r"\| (\d{3}) \| `(\w+)` \| (yes|no) \| .+ \|$", row))
     }
-    assert parsed == set(PROMISED.values())
+    assert parsed == set(PROMISED.values()) | GATEWAY_PROMISED
 
 
 @pytest.fixture(scope="module")
@@ -161,4 +177,9 @@ def test_openapi_responses_of_each_operation(spec: dict[str, Any]) -> None:
         "empty_after_cleaning",
     }
     assert _codes_at(spec, "/v1/digests/{digest_id}", "get", 503) == {"store_unavailable"}
-    assert set(spec["paths"]["/v1/health"]["get"]["responses"]) == {"200", "404", "405", "500"}
+    # the function's own, and API Gateway's (SigV4, throttling, limits, timeouts) on every route
+    assert set(spec["paths"]["/v1/health"]["get"]["responses"]) == {
+        "200", "404", "405", "500", "400", "403", "429", "502", "504",
+    }  # fmt: skip
+    assert _codes_at(spec, "/v1/health", "get", 429) == {"throttled", "quota_exceeded"}
+    assert _codes_at(spec, "/v1/digests", "post", 413) == {"too_large", "glossary_too_large"}

@@ -27,7 +27,7 @@ DESCRIPTION = (
 
 def error_descriptions(*kinds: Where) -> dict[int, str]:
     """For the statuses an operation of these kinds can answer: every code of each, with what it means."""
-    wanted = {"any", *kinds}
+    wanted = {"any", "gateway", *kinds}  # API Gateway's own answers can come on any route
     out: dict[int, list[str]] = {}
     for c in CODES:
         if c.where in wanted:

@@ -8,6 +8,7 @@ through (as a Marian model does with names) and computes its flags with the serv
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tarjama.nlp.base import FLAG_ARABIC_LEFT, FLAG_REPETITION, TranslateOptions, Translation
 from tarjama.nlp.flags import has_arabic, is_repetitive
@@ -68,3 +69,23 @@ class LexiconTranslator:
                 Translation(source=sentence, text=text, tokens_in=len(sentence.split()) + 1, flags=flags)
             )
         return out
+
+
+class LexiconModels:
+    """A `ModelPort`: the real tiny-model provider for everything but the translator, which is `translator`.
+
+    The pipeline then runs for real around a translator whose output a test can predict.
+    """
+
+    def __init__(self, inner: Any, translator: LexiconTranslator) -> None:
+        self.inner = inner
+        self._translator = translator
+
+    def __getattr__(self, name: str) -> Any:  # describe, loaded, token_counter, summarizer, back_translator
+        return getattr(self.inner, name)
+
+    def for_tier(self, model_type: str | None) -> LexiconModels:
+        return LexiconModels(self.inner.for_tier(model_type), self._translator)
+
+    def translator(self) -> LexiconTranslator:
+        return self._translator

@@ -17,25 +17,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from threading import Lock
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from tarjama.errors import GlossaryNotFoundError
 from tarjama.nlp.base import FLAG_MODEL_ERROR, TranslateOptions, Translation, Translator
 from tarjama.nlp.terms import Hit, TermSet, finish, hits_key, translate_with_terms
+from tarjama.ports import GlossaryPort, MemoryPort
 from tarjama.result import DigestOptions, GlossaryUse, TermUse
 from tarjama.text.glossary import Term
 from tarjama.text.glossary_file import Glossary, inline, terms_version
-
-if TYPE_CHECKING:
-    from tarjama.pipeline import MemoryPort
-
-
-class GlossaryPort(Protocol):
-    """Stored glossaries by name (`tarjama.store.glossaries.GlossaryStore`)."""
-
-    def get(self, name: str) -> Glossary:
-        """The glossary; `GlossaryNotFoundError` when there is none."""
-        ...
 
 
 @dataclass(frozen=True)

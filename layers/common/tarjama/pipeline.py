@@ -16,11 +16,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tarjama import PIPELINE_VERSION
+from tarjama import PIPELINE_VERSION, glossing
 from tarjama.config import ModelType, Settings
 from tarjama.errors import TooLargeError
 from tarjama.fingerprint import article_key, sentence_key
 from tarjama.nlp.base import FLAG_MODEL_ERROR, TranslateOptions, Translation, Translator
+from tarjama.nlp.terms import Hit
 from tarjama.ports import MemoryPort, ModelPort, Ports, ResultCachePort
 from tarjama.result import (
     DigestOptions,
@@ -32,6 +33,7 @@ from tarjama.result import (
     TranslationView,
     Usage,
 )
+from tarjama.text.glossary_file import Glossary
 from tarjama.text.types import Article, InputFormat, Sentence
 
 __all__ = ["Digester", "MemoryPort", "ModelPort", "Ports", "ResultCachePort", "check_size"]
@@ -54,6 +56,7 @@ class Preprocessed:
 
     article: Article
     sentences: list[Sentence]
+    terms: glossing.RequestTerms | None = None  # the request's glossary, terms and kept spans
 
     @property
     def texts(self) -> list[str]:
@@ -68,6 +71,7 @@ class Forwarded:
     translations: list[Translation]
     from_memory: set[int]
     summary: Summary | None
+    hits: list[list[Hit]] | None = None  # each sentence's glossary hits (with a glossary only)
 
 
 @dataclass
@@ -107,7 +111,9 @@ class Digester:
         fmt: InputFormat = "auto",
         options: DigestOptions | None = None,
         ref: str | None = None,
+        glossary: Glossary | None = None,
     ) -> DigestResult:
+        """`glossary`: one the caller loaded (`--glossary FILE`), used unless the options name another."""
         options = options or DigestOptions.model_validate({})
         if options.model_type is None:  # the tier is in the key: resolve the server's default first
             options = options.model_copy(update={"model_type": self.settings.model_type})
@@ -116,7 +122,10 @@ class Digester:
         with clock.stage("clean"):
             article = self.clean(raw, fmt)
         models = self._port(options).describe(options.summary)
-        key = article_key(article, options, models)
+        terms = glossing.resolve(
+            options, glossaries=self.ports.glossaries, glossary=glossary, page_keep=article.keep
+        )
+        key = glossing.article_key(article_key(article, options, models), terms)
         cache = self.ports.cache
         if cache is not None:
             hit = cache.get(key)
@@ -125,11 +134,13 @@ class Digester:
             with cache.lease(key) as finished:
                 if finished is not None:
                     return self._as_hit(finished, ref, clock, started)
-                result = self._compute(key, article, options, models, clock=clock, input_chars=len(raw))
+                result = self._compute(
+                    key, article, options, models, terms, clock=clock, input_chars=len(raw)
+                )
                 if _cacheable(result):
                     cache.put(result)
         else:
-            result = self._compute(key, article, options, models, clock=clock, input_chars=len(raw))
+            result = self._compute(key, article, options, models, terms, clock=clock, input_chars=len(raw))
         result.ref = ref
         result.timings_ms = {**clock.timings, "total": round((time.perf_counter() - started) * 1000, 2)}
         return result
@@ -151,24 +162,31 @@ class Digester:
         article: Article,
         options: DigestOptions,
         models: Mapping[str, ModelRef],
+        terms: glossing.RequestTerms | None = None,
         *,
         clock: _Clock,
         input_chars: int,
     ) -> DigestResult:
-        pre = self.preprocess(article, clock, self._port(options))
+        pre = self.preprocess(article, clock, self._port(options), terms)
         out = self.forward(pre, options, models, clock)
         return postprocess(key, pre, out, models, input_chars=input_chars, model_type=options.model_type)
 
     # preprocess ----------------------------------------------------------------------------------
 
-    def preprocess(self, article: Article, clock: _Clock, port: ModelPort | None = None) -> Preprocessed:
+    def preprocess(
+        self,
+        article: Article,
+        clock: _Clock,
+        port: ModelPort | None = None,
+        terms: glossing.RequestTerms | None = None,
+    ) -> Preprocessed:
         """The article's sentences, each within the translator's token budget (its tokenizer only)."""
         from tarjama.text import segment_article
 
         with clock.stage("segment"):
             length = (port or self.ports.models).token_counter()
             sentences = segment_article(article, max_length=self.max_sentence_tokens, length=length)
-        return Preprocessed(article, sentences)
+        return Preprocessed(article, sentences, terms)
 
     # forward -------------------------------------------------------------------------------------
 
@@ -189,16 +207,29 @@ class Digester:
         with clock.stage("translate"):
             # The title rides along with the sentences so it, too, goes through the translation memory.
             items = [title_text, *texts] if title_text else texts
-            translated, remembered = self._translate(
-                translator, items, models["translation"], topts, str(options.model_type)
-            )
+            hits: list[list[Hit]] | None = None
+            tier = str(options.model_type)
+            if pre.terms is None:
+                translated, remembered = self._translate(
+                    translator, items, models["translation"], topts, tier
+                )
+            else:  # enforced and verified (tarjama.glossing), through the same memory
+                model = models["translation"]
+                translated, remembered, hits = glossing.translate(
+                    translator,
+                    items,
+                    topts,
+                    pre.terms,
+                    memory=self.ports.memory,
+                    plain_key=lambda text: sentence_key(text, model, topts.beam_size, model_type=tier),
+                )
             offset = 1 if title_text else 0
             title = translated[0] if title_text else None
             translations = translated[offset:]
             from_memory = {i - offset for i in remembered if i >= offset}
         with clock.stage("summarize"):
             summary = self._summarize(port, texts, [t.text for t in translations], options)
-        return Forwarded(title, translations, from_memory, summary)
+        return Forwarded(title, translations, from_memory, summary, hits[offset:] if hits else None)
 
     def _translate(
         self,
@@ -259,6 +290,9 @@ def postprocess(
 ) -> DigestResult:
     """The result of one computed article (`ref` and timings are the caller's)."""
     article, sentences, translations, title = pre.article, pre.sentences, out.translations, out.title
+    uses, glossary = (None, None)
+    if pre.terms is not None and out.hits is not None:
+        uses, glossary = glossing.report(pre.terms, translations, out.hits)
     return DigestResult(
         id=key,
         ref=None,
@@ -267,7 +301,13 @@ def postprocess(
             title=title.text if title else "",
             text=_join_paragraphs(sentences, translations),
             sentences=[
-                SentencePair(ar=t.source, en=t.text, flags=t.flags, from_memory=i in out.from_memory)
+                SentencePair(
+                    ar=t.source,
+                    en=t.text,
+                    flags=t.flags,
+                    from_memory=i in out.from_memory,
+                    terms=uses[i] if uses else [],
+                )
                 for i, t in enumerate(translations)
             ],
         ),
@@ -283,6 +323,7 @@ def postprocess(
         ),
         pipeline_version=PIPELINE_VERSION,
         model_type=model_type,
+        glossary=glossary,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from tarjama.nlp.base import Summarizer, Translator
 from tarjama.result import DigestResult, ModelRef
+from tarjama.text.glossary_file import Glossary
 
 
 class SummaryModelPort(Protocol):
@@ -67,8 +68,17 @@ class MemoryPort(Protocol):
     def store(self, items: Mapping[str, tuple[str, list[str]]]) -> None: ...
 
 
+class GlossaryPort(Protocol):
+    """Stored glossaries by name (`tarjama.store.glossaries.GlossaryStore`)."""
+
+    def get(self, name: str) -> Glossary:
+        """The glossary; `GlossaryNotFoundError` (404) when there is none."""
+        ...
+
+
 @dataclass
 class Ports:
     models: ModelPort
     cache: ResultCachePort | None = None
     memory: MemoryPort | None = None
+    glossaries: GlossaryPort | None = None

@@ -19,4 +19,8 @@ def build_digester(settings: Settings | None = None) -> Digester:
         from tarjama.store import build_store
 
         ports.cache, ports.memory = build_store(settings)
+        from tarjama.store.clients import dynamodb_client
+        from tarjama.store.glossaries import GlossaryStore
+
+        ports.glossaries = GlossaryStore(dynamodb_client(), settings.table)
     return Digester(settings, ports)

@@ -27,12 +27,14 @@ from tarjama.api.middleware import UNMATCHED, json_body_middlewares, observe, re
 from tarjama.api.openapi import openapi_json
 from tarjama.api.routers.digests import digests_router
 from tarjama.api.routers.docs import docs_router
+from tarjama.api.routers.glossaries import glossaries_router
 from tarjama.api.routers.health import health_router
 from tarjama.api.routers.jobs import jobs_router
 from tarjama.config import Settings
 from tarjama.errors import MethodNotAllowedError, NotFoundError
 from tarjama.observability import get_logger
 from tarjama.pipeline import Digester
+from tarjama.store.glossaries import GlossaryStore
 
 logger = get_logger()
 
@@ -109,6 +111,8 @@ def create_app(settings: Settings, digester: Digester, *, jobs: Jobs | None = No
         digests_router(settings, digester, jobs, body_middlewares=body, request_id=current_request_id)
     )
     resolver.include_router(jobs_router(jobs))
+    store = digester.ports.glossaries
+    resolver.include_router(glossaries_router(store if isinstance(store, GlossaryStore) else None))
     resolver.include_router(health_router(settings, digester.ports.models))
     resolver.include_router(docs_router(openapi))
 

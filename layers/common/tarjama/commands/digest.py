@@ -70,7 +70,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
         beam_size=args.beam or settings.beam_size,
         model_type=args.model_type or settings.model_type,
     )
-    result = build_digester(settings).digest(raw, fmt=args.format, options=options)
+    from tarjama.commands.glossary_arg import load
+
+    glossary = load(args.glossary)
+    result = build_digester(settings).digest(raw, fmt=args.format, options=options, glossary=glossary)
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -90,4 +93,7 @@ def register(sub: Any) -> None:
     p.add_argument("--backend", choices=["ctranslate2", "transformers"], help="Default: TARJAMA_BACKEND.")
     p.add_argument("--model-type", choices=MODEL_TYPES, help="Model tier (default: TARJAMA_MODEL_TYPE).")
     p.add_argument("--format", choices=["auto", "text", "html"], default="auto")
+    from tarjama.commands.glossary_arg import add_argument
+
+    add_argument(p)
     p.set_defaults(func=cmd_digest)

@@ -189,3 +189,31 @@ def test_a_teaser_in_a_related_list_is_not_a_lead() -> None:
 def test_the_lead_is_not_added_twice_when_the_extractor_kept_it() -> None:
     page_ = extract_page(page(meta("og:title", H), f"<h1>{H}</h1>", f"<p>{LEAD}</p>"))
     assert page_.lead is None and LEAD in page_.body
+
+
+# --- subheadings the extractor drops --------------------------------------------------------------------
+
+
+def test_a_subheading_the_extractor_drops_inside_the_body_is_put_back_in_place() -> None:
+    # a page in the evaluation's Masrawy-like layout: a subheading right before a "read also" insert
+    import random
+
+    from tarjama.text.html import _main_text
+
+    from eval.cleaning.articles import STORIES
+    from eval.cleaning.chrome import TUNE
+    from eval.cleaning.pages import Build, masrawy
+
+    story = STORIES[0]
+    html = masrawy(Build(story, TUNE, random.Random("subheading")))
+    assert story.subheading not in _main_text(html)[1]  # trafilatura alone loses it here
+    paragraphs = clean(html).paragraphs
+    assert paragraphs[paragraphs.index(story.subheading) + 1] == story.body[2]  # back in its place
+    assert paragraphs.index(story.subheading) == paragraphs.index(story.body[1]) + 1
+
+
+def test_headings_outside_the_body_are_not_brought_in() -> None:
+    html = page(meta("og:title", H), f"<h1>{H}</h1>").replace(
+        "</article>", "</article><h2>الأكثر قراءة اليوم</h2>"
+    )
+    assert "الأكثر قراءة اليوم" not in clean(html).paragraphs

@@ -266,10 +266,7 @@ def _lead(meta: PageMeta, body: str) -> str | None:
     lines = [_key(x) for x in body.split("\n") if x.strip()]
     if not lines:
         return None
-    first = lines[0]
-    start = next(
-        (pos for pos, text in meta.blocks if text == first or (len(first) > 30 and first[:30] in text)), None
-    )
+    start = _position(meta, lines[0])
     if start is None:
         return None
     descriptions = {_key(d) for d in meta.descriptions}
@@ -284,10 +281,51 @@ def _lead(meta: PageMeta, body: str) -> str | None:
     return text
 
 
+def _position(meta: PageMeta, line: str) -> int | None:
+    """Where a body line stands in the page: the block with its text (or, for a long line, its start)."""
+    exact = meta.index().get(line)
+    if exact is not None or len(line) <= 30:
+        return exact
+    return next((pos for pos, text in meta.blocks if line[:30] in text), None)
+
+
+# Pages longer than this (in body lines) keep the extractor's body as it is: the lookup stays cheap.
+MAX_BODY_LINES = 400
+
+
+def _subheadings(meta: PageMeta, body: str) -> str:
+    """The body with the subheadings (h2-h4) the extractor dropped between two of its lines put back, each
+    before the first body line that follows it in the page."""
+    lines = [x for x in body.split("\n") if x.strip()]
+    if len(lines) > MAX_BODY_LINES or not meta.headings:
+        return body
+    positions = [_position(meta, _key(x)) for x in lines]
+    known = [p for p in positions if p is not None]
+    if len(known) < 2 or not meta.headings:
+        return body
+    first, last = min(known), max(known)
+    have = {_key(x) for x in lines}
+    missing = sorted(
+        (pos, text)
+        for pos, text in meta.blocks
+        if pos in meta.headings and first < pos < last and text not in have and len(text.split()) <= 15
+    )
+    if not missing:
+        return body
+    out: list[str] = []
+    queue = list(missing)
+    for line, pos in zip(lines, positions, strict=True):
+        while queue and pos is not None and queue[0][0] < pos:
+            out.append(queue.pop(0)[1])
+        out.append(line)
+    return "\n".join(out)
+
+
 def extract_page(raw: str) -> Extracted:
     """The main text (trafilatura, or the plain fallback), the headline and the lost standfirst."""
     title, body = _main_text(raw)
     meta = page_meta.read(raw)
+    body = _subheadings(meta, body)
     return Extracted(title, body, headline.choose(meta.candidates, meta.sites), _lead(meta, body))
 
 

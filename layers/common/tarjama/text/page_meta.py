@@ -45,6 +45,17 @@ class PageMeta:
     leads: list[tuple[int, str]] = field(default_factory=list)  # (document position, text) of lead blocks
     descriptions: list[str] = field(default_factory=list)
     blocks: list[tuple[int, str]] = field(default_factory=list)  # (position, text) of body blocks
+    headings: set[int] = field(default_factory=set)  # positions of the blocks that are h2-h4 headings
+
+    def index(self) -> dict[str, int]:
+        """Block text -> its first position (built once)."""
+        if self._index is None:
+            self._index = {}
+            for pos, text in self.blocks:
+                self._index.setdefault(text, pos)
+        return self._index
+
+    _index: dict[str, int] | None = None
 
 
 def _text(el: Any) -> str:
@@ -118,15 +129,17 @@ def _read(root: Any, meta: PageMeta) -> None:
     meta.candidates["h1"] = [_text(h) for h in (inside or h1s)[:3]]
     for pos, el in enumerate(root.iter()):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag not in ("p", "div", "h2", "h3", "span", "strong", "b", "em", "section"):
+        if tag not in ("p", "div", "h2", "h3", "h4", "span", "strong", "b", "em", "section"):
             continue
         if any(a.tag in _NOT_LEAD for a in el.iterancestors()) or tag in _NOT_LEAD:
             continue
         text = _text(el)
         if not text:
             continue
-        if tag in ("p", "h2", "h3") or (tag == "div" and len(el) == 0):
+        if tag in ("p", "h2", "h3", "h4") or (tag == "div" and len(el) == 0):
             meta.blocks.append((pos, text))
+            if tag in ("h2", "h3", "h4"):
+                meta.headings.add(pos)
         attrs = " ".join(filter(None, [el.get("class"), el.get("id")]))
         if attrs and _LEAD.search(attrs) and len(text.split()) >= 8:
             meta.leads.append((pos, text))

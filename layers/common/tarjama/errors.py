@@ -48,8 +48,8 @@ CODES: tuple[ErrorCode, ...] = (
         422,
         False,
         "body",
-        "the article is not Arabic: mostly another script (details give arabic_letters and letters), or "
-        "another Arabic-script language such as Persian or Urdu (details give language and confidence)",
+        "the article is not Arabic: mostly another script, or another Arabic-script language such as "
+        "Persian or Urdu; details give the detected language and confidence (and the letter counts)",
     ),
     ErrorCode("empty_after_cleaning", 422, False, "body", "nothing of an article is left after cleaning (empty, whitespace, only page chrome)"),  # noqa: E501
     ErrorCode("internal", 500, True, "any", "an unexpected error; `details.request_id` finds it in the logs"),

@@ -47,7 +47,8 @@ def test_breaking_below_body_no_longer_keeps_a_mostly_latin_article_alive() -> N
     assert assert_idempotent(BREAKING_BELOW_BODY[1]) is None
     with pytest.raises(NotArabicError) as info:
         clean(BREAKING_BELOW_BODY[1], "text")
-    assert info.value.details == {"arabic_letters": 10, "letters": 23}
+    assert info.value.details["arabic_letters"] == 10 and info.value.details["letters"] == 23
+    assert set(info.value.details) == {"arabic_letters", "letters", "language", "confidence"}
 
 
 def test_a_headline_under_breaking_below_the_body_is_kept_like_any_trailing_headline() -> None:

@@ -108,3 +108,15 @@ def test_the_identifier_is_not_imported_by_the_text_core_at_module_level() -> No
             assert not line.startswith(("import pycld2", "from tarjama.langid", "import tarjama.langid")), (
                 path
             )
+
+
+def test_the_letter_ratio_refusal_names_the_language_too() -> None:
+    text = (
+        "The minister said talks would resume next week in Cairo. Delegations from several countries will"
+        " attend the meeting, which is expected to last three days."
+    )
+    with pytest.raises(NotArabicError) as err:
+        clean(text, "text")
+    assert err.value.details["language"] == "en"
+    assert err.value.details["confidence"] >= 0.8
+    assert err.value.details["arabic_letters"] == 0

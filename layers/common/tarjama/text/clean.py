@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabicError
 from tarjama.text.features import Features, features, strip_closers
-from tarjama.text.language import Detector, check_arabic
+from tarjama.text.language import MAX_CHARS, Detector, check_arabic
 from tarjama.text.lexicon import lexicon
 from tarjama.text.normalize import collapse_spaces, normalize_chars
 from tarjama.text.script import letter_counts
@@ -248,11 +248,19 @@ def _clean_lines(lines: list[_Line], forced: str | None = None) -> Article:
     return Article(title=title_text, paragraphs=paragraphs, removed=removed)
 
 
-def _not_arabic(arabic: int, letters: int) -> NotArabicError:
+def _not_arabic(arabic: int, letters: int, text: str, detector: Detector) -> NotArabicError:
+    """The letter-ratio refusal; its details name the identifier's language too (`un` when it has none),
+    so every not_arabic refusal carries `language` and `confidence`."""
+    guess = detector(text[:MAX_CHARS])
     return NotArabicError(
         f"The text is not Arabic: {arabic:,} of its {letters:,} letters are Arabic; "
         "tarjama translates Arabic articles.",
-        details={"arabic_letters": arabic, "letters": letters},
+        details={
+            "arabic_letters": arabic,
+            "letters": letters,
+            "language": guess.language,
+            "confidence": round(guess.confidence, 2),
+        },
     )
 
 
@@ -285,14 +293,18 @@ def clean(raw: str, fmt: InputFormat = "auto", *, detector: Detector | None = No
         if page.headline:  # the page's own markup names its headline: the title is that, not a guess
             forced = collapse_spaces(normalize_chars(page.headline))
     lines = _lines(normalize_chars(text))
+    if detector is None:
+        from tarjama.langid import detector as default_detector
+
+        detector = default_detector()
     page_arabic = sum(ln.f.arabic for ln in lines)
     page_letters = sum(ln.f.letters for ln in lines)
     if page_letters and page_arabic == 0:
-        raise _not_arabic(page_arabic, page_letters)  # no Arabic letter anywhere: the rules cannot add one
+        raise _not_arabic(page_arabic, page_letters, text, detector)  # no Arabic letter: nothing to keep
     article = _clean_lines(lines, forced)
     if not article.paragraphs:
         if page_arabic * 2 < page_letters:
-            raise _not_arabic(page_arabic, page_letters)
+            raise _not_arabic(page_arabic, page_letters, text, detector)
         raise EmptyAfterCleaningError(
             "Nothing of an article is left after cleaning"
             + (f" ({len(article.removed)} lines were page chrome)." if article.removed else " (no text)."),
@@ -302,11 +314,7 @@ def clean(raw: str, fmt: InputFormat = "auto", *, detector: Detector | None = No
     arabic = sum(a for a, _ in counts)
     letters = sum(n for _, n in counts)
     if arabic == 0 or arabic * 2 < letters:
-        raise _not_arabic(arabic, letters)
-    if detector is None:
-        from tarjama.langid import detector as default_detector
-
-        detector = default_detector()
+        raise _not_arabic(arabic, letters, "\n".join([article.title, *article.paragraphs]), detector)
     check_arabic("\n".join([article.title, *article.paragraphs]), detector)
     if is_html:  # the page's do-not-translate marks (docs/glossaries.md)
         keep = tuple(collapse_spaces(normalize_chars(s)) for s in no_translate_spans(raw))

@@ -396,4 +396,31 @@ def pages() -> list[Page]:
         out.append(
             Page(f"text-{k}", half, "text", raw, story.headline, keep, [html.unescape(d) for d in b.drop])
         )
+    out += blind_pages()
+    return out
+
+
+BLIND_PAGES_PER_LAYOUT = 3
+BLIND_TEXT_PAGES = 4
+
+
+def blind_pages() -> list[Page]:
+    """The blind half (eval/cleaning/blind.py): its own stories, wordings and layouts, plus four of the
+    layouts above and scraped plain text."""
+    from eval.cleaning import blind
+
+    layouts = [*blind.LAYOUTS.items()] * BLIND_PAGES_PER_LAYOUT + [
+        (name, LAYOUTS[name]) for name in ("bbc", "youm7", "hespress", "amp")
+    ]
+    out: list[Page] = []
+    for k, (name, layout) in enumerate(layouts):
+        story = blind.STORIES[k % len(blind.STORIES)]
+        b = Build(story, blind.POOL, random.Random(f"blind-{name}-{k}"))
+        keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
+        out.append(Page(f"blind-{name}-{k}", "blind", "html", layout(b), story.headline, keep, [html.unescape(d) for d in b.drop]))
+    for k in range(BLIND_TEXT_PAGES):
+        story = blind.STORIES[(k * 2 + 1) % len(blind.STORIES)]
+        b = Build(story, blind.POOL, random.Random(f"blind-text-{k}"))
+        keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
+        out.append(Page(f"blind-text-{k}", "blind", "text", text_page(b), story.headline, keep, [html.unescape(d) for d in b.drop]))
     return out

@@ -85,7 +85,9 @@ def headline_sentences(model_dir: Path, name: str, count: int) -> list[list[str]
     vocab = MarianVocab(model_dir / name / "hf")
     tokenize = assumed_tokenizer(vocab.tokenize, AR_PIECES_PER_WORD)
     texts = seed_sentences(tokenize)
-    return [[*tokenize(t)[: MAX_SENTENCE_TOKENS - 1], EOS] for t in texts[: count or None]]
+    if 0 < count < len(texts):  # spread over the five articles, in their order
+        texts = [texts[i * len(texts) // count] for i in range(count)]
+    return [[*tokenize(t)[: MAX_SENTENCE_TOKENS - 1], EOS] for t in texts]
 
 
 def headline_service(args: dict[str, Any]) -> HeadlineSide:

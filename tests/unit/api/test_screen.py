@@ -137,11 +137,11 @@ def test_token_estimate_is_linear_on_hostile_html() -> None:
 
 
 def test_options_left_out_take_the_server_defaults() -> None:
-    settings = Settings(summary="none", summary_sentences=5, beam_size=2)
+    settings = Settings(summary="none", summary_sentences=5, beam_size=2, model_type="latency_optimized")
     assert effective_options(None, settings) == DigestOptions(
-        summary="none", summary_sentences=5, beam_size=2
+        summary="none", summary_sentences=5, beam_size=2, model_type="latency_optimized"
     )
-    chosen = DigestOptions.model_validate({"beam_size": 6})
+    chosen = DigestOptions.model_validate({"beam_size": 6, "model_type": "quality_optimized"})
     assert effective_options(chosen, settings) == DigestOptions(
-        summary="none", summary_sentences=5, beam_size=6
+        summary="none", summary_sentences=5, beam_size=6, model_type="quality_optimized"
     )

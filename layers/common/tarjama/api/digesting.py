@@ -37,6 +37,7 @@ def effective_options(requested: DigestOptions | None, settings: Settings) -> Di
         "summary": settings.summary,
         "summary_sentences": settings.summary_sentences,
         "beam_size": settings.beam_size,
+        "model_type": settings.model_type,  # resolved here, so a queued job keeps the tier it was asked in
     }
     if requested is not None:
         base.update({name: getattr(requested, name) for name in requested.model_fields_set})

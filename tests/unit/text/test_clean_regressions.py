@@ -61,15 +61,19 @@ def test_a_headline_under_breaking_below_the_body_is_kept_like_any_trailing_head
 # Runs of 3+ spaces split a ticker, but the output collapses them: a line kept with its runs ("د." and
 # "قال." counted as parts ending with a stop) became a menu once collapsed, so the second clean removed it.
 COLLAPSED_TICKER = [
-    "قال\nقال | قال | قال | د.    قال.",
-    "قال | قال | قال | د.    قال.",
+    ("قال\nقال | قال | قال | د.    قال.", ["قال"]),
+    ("قال | قال | قال | د.    قال.", None),  # nothing but the menu: refused (empty_after_cleaning)
 ]
 
 
-@pytest.mark.parametrize("text", COLLAPSED_TICKER)
-def test_a_ticker_is_judged_with_and_without_its_runs_of_spaces(text: str) -> None:
+@pytest.mark.parametrize(("text", "paragraphs"), COLLAPSED_TICKER)
+def test_a_ticker_is_judged_with_and_without_its_runs_of_spaces(
+    text: str, paragraphs: list[str] | None
+) -> None:
     first = assert_idempotent(text)
-    assert first is None or "قال | قال | قال | د. قال." not in first.paragraphs
+    assert (first.paragraphs if first is not None else None) == paragraphs
+    if first is not None:
+        assert [(r.text, r.reason) for r in first.removed] == [("قال | قال | قال | د. قال.", "menu")]
 
 
 def test_an_arabic_article_under_a_long_english_menu_is_arabic() -> None:

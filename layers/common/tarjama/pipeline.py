@@ -92,9 +92,10 @@ class Digester:
 
     max_sentence_tokens = MAX_SENTENCE_TOKENS
 
-    def __init__(self, settings: Settings, ports: Ports) -> None:
+    def __init__(self, settings: Settings, ports: Ports, *, glossary: Glossary | None = None) -> None:
         self.settings = settings
         self.ports = ports
+        self.glossary = glossary  # applied to every article that names no glossary (`--glossary FILE`)
 
     def clean(self, raw: str, fmt: InputFormat = "auto") -> Article:
         from tarjama.text import clean
@@ -123,7 +124,10 @@ class Digester:
             article = self.clean(raw, fmt)
         models = self._port(options).describe(options.summary)
         terms = glossing.resolve(
-            options, glossaries=self.ports.glossaries, glossary=glossary, page_keep=article.keep
+            options,
+            glossaries=self.ports.glossaries,
+            glossary=glossary or self.glossary,
+            page_keep=article.keep,
         )
         key = glossing.article_key(article_key(article, options, models), terms)
         cache = self.ports.cache

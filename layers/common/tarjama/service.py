@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from tarjama.config import Settings, get_settings
 from tarjama.pipeline import Digester, Ports
+from tarjama.text.glossary_file import Glossary
 
 
-def build_digester(settings: Settings | None = None) -> Digester:
+def build_digester(settings: Settings | None = None, *, glossary: Glossary | None = None) -> Digester:
+    """`glossary`: applied to every article that names none (`--glossary FILE` of the CLI)."""
     settings = settings or get_settings()
     from tarjama.nlp.models import ModelProvider
 
@@ -23,4 +25,4 @@ def build_digester(settings: Settings | None = None) -> Digester:
         from tarjama.store.glossaries import GlossaryStore
 
         ports.glossaries = GlossaryStore(dynamodb_client(), settings.table)
-    return Digester(settings, ports)
+    return Digester(settings, ports, glossary=glossary)

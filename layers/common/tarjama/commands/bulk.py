@@ -26,7 +26,16 @@ def cmd_bulk(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.model_type:  # the tier of every line that does not choose its own (`options.model_type`)
         settings = settings.model_copy(update={"model_type": args.model_type})
-    run = run_local(path, Path(args.out), settings=settings, progress=None if args.quiet else sys.stderr)
+    from tarjama.commands.glossary_arg import load
+
+    glossary = load(args.glossary)  # for the lines that name no stored glossary (`options.glossary`)
+    run = run_local(
+        path,
+        Path(args.out),
+        settings=settings,
+        progress=None if args.quiet else sys.stderr,
+        glossary=glossary,
+    )
     report = run.report
     summary = {
         "job": run.job_id,
@@ -66,4 +75,7 @@ def register(sub: Any) -> None:
         choices=MODEL_TYPES,
         help="model tier of the lines without options.model_type (default: TARJAMA_MODEL_TYPE)",
     )
+    from tarjama.commands.glossary_arg import add_argument
+
+    add_argument(p)
     p.set_defaults(func=cmd_bulk)

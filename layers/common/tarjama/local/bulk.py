@@ -26,7 +26,9 @@ from tarjama.local.endpoint import local_endpoint
 from tarjama.local.events import s3_put_event
 from tarjama.local.poller import QueuePoller
 from tarjama.pipeline import Digester
+from tarjama.service import build_digester
 from tarjama.store.jobs import JobStatus, JobStore
+from tarjama.text.glossary_file import Glossary
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class LocalBulk:
         dead_letter_url: str | None = None,
         digester: Digester | None = None,
         fault: FaultHook | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         if not (settings.queue_url and settings.results_bucket and settings.input_bucket and settings.table):
             raise ValueError("the local bulk run needs table, buckets and queue in its settings")
@@ -82,6 +85,7 @@ class LocalBulk:
             jobs=self.jobs,
             finalizer=finalizer,
             digester=digester,
+            digester_factory=(lambda s: build_digester(s, glossary=glossary)) if glossary else None,
             fault=fault,
             dead_letter_arn=dead_letter_arn,
         )
@@ -154,6 +158,7 @@ def run_local(
     settings: Settings | None = None,
     digester: Digester | None = None,
     progress: TextIO | None = sys.stderr,
+    glossary: Glossary | None = None,
 ) -> LocalRun:
     """`tarjama bulk`: on the configured endpoint, or on a moto server started for this run."""
     import boto3
@@ -179,5 +184,6 @@ def run_local(
             dynamodb=boto3.client("dynamodb"),
             dead_letter_url=dlq_url,
             digester=digester,
+            glossary=glossary,
         )
         return bulk.run(path, out, progress=progress)

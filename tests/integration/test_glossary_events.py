@@ -103,3 +103,34 @@ def test_deleted_glossary_is_gone(
         g["name"] for g in invoke(new_handler(), load_event("api_list_glossaries.json"))[1]["glossaries"]
     ]
     assert names == ["house-csv", "house_tsv"]
+
+
+def test_long_article_naming_an_unknown_glossary_is_refused_before_it_becomes_a_job(
+    api_env: dict[str, str],
+) -> None:
+    event = load_event("api_post_digest_long.json")
+    body = json.loads(event["body"])
+    body["options"] = {**body.get("options", {}), "glossary": "never-stored"}
+    event["body"] = json.dumps(body, ensure_ascii=False)
+    response, answer = invoke(new_handler(), event)
+    assert response["statusCode"] == 404, answer
+    assert answer["error"]["code"] == "glossary_not_found"
+    body["options"].pop("glossary")
+    event["body"] = json.dumps(body, ensure_ascii=False)
+    assert invoke(new_handler(), event)[0]["statusCode"] == 202  # the same article without it: a job
+
+
+def test_openapi_documents_the_glossary_routes(api_env: dict[str, str]) -> None:
+    _, spec = invoke(new_handler(), load_event("api_get_openapi.json"))
+    item = spec["paths"]["/v1/glossaries/{name}"]
+    assert set(item) == {"put", "get", "delete"}
+    assert set(item["put"]["requestBody"]["content"]) == {
+        "application/json",
+        "text/csv",
+        "text/tab-separated-values",
+    }
+    assert {"400", "404", "413", "415"} <= set(item["put"]["responses"])
+    assert "glossary_invalid" in item["put"]["responses"]["400"]["description"]
+    assert "get" in spec["paths"]["/v1/glossaries"]
+    options = spec["components"]["schemas"]["DigestOptions"]["properties"]
+    assert {"glossary", "terms", "keep"} <= set(options)

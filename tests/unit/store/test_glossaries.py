@@ -135,3 +135,33 @@ def test_a_replaced_glossary_is_read_again(dynamodb: Any, dynamo_table: str) -> 
     writer.delete("house")
     with pytest.raises(GlossaryNotFoundError):
         reader.get("house")
+
+
+def test_every_call_is_one_the_api_and_worker_policies_grant(dynamodb: Any, dynamo_table: str) -> None:
+    """The glossary store runs on the table grants the functions already had: no Scan, no Query."""
+    from tests.unit.deploy_support import functions, load_template
+
+    called: set[str] = set()
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: called.add(model.name))
+    store = GlossaryStore(dynamodb, dynamo_table, part_bytes=200)
+    big = build("g", tuple(Term(f"كلمة{i}", f"word{i}") for i in range(60)))
+    store.put(big)
+    store.put(small())
+    store.get("g")
+    store.get("house")
+    store.list_all()
+    store.put(build("g", (Term("العراق", "Iraq"),)))  # replacing parts deletes the old ones
+    store.delete("g")
+    assert {"PutItem", "GetItem", "BatchGetItem", "BatchWriteItem", "UpdateItem", "DeleteItem"} <= called
+    template = load_template()
+    for name in ("ApiFunction", "WorkerFunction"):
+        granted = {
+            action.removeprefix("dynamodb:")
+            for policy in functions(template)[name]["Properties"]["Policies"]
+            for statement in policy["Statement"]
+            for action in (
+                [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+            )
+            if action.startswith("dynamodb:")
+        }
+        assert called <= granted, f"{name} lacks {called - granted}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from tarjama import glossing
 from tarjama.api.jobs import Jobs
 from tarjama.api.schemas import DigestRequest, JobAccepted
 from tarjama.config import Settings
@@ -62,6 +63,8 @@ def digest_or_submit(
     options = effective_options(request.options, settings)
     estimate = estimate_tokens(raw, request.fmt)
     if estimate > budget:
+        # An unknown glossary or bad inline terms are refused now (404/400), not found by the worker later.
+        glossing.resolve(options, glossaries=digester.ports.glossaries, glossary=digester.glossary)
         job_id = jobs.submit(raw, request.fmt, options, request.ref)
         emit_metric("JobsAccepted")
         status_url = f"/v1/digests/{job_id}"

@@ -167,11 +167,13 @@ def headline_rows(r: BenchResult) -> list[str]:
     lines = [
         "## Headline: the service against plain transformers, same model, same sentences",
         "",
-        "Per tier, the tier's translation model on every seed-article sentence, beam "
-        f"{r.plan_settings['beam']}, batches of {r.plan_settings['batch_size']} (length-sorted, "
-        "the service's "
-        "own batches, the same on both sides), each sentence decoding its own realistic length. Passes "
-        "alternate the two sides in fresh processes; the ratio is the median of the paired ratios.",
+        "Per tier, the tier's translation model on the same seed-article sentences (spread over the five "
+        f"articles), beam {r.plan_settings['beam']}, batches of {r.plan_settings['batch_size']} "
+        "(length-sorted: the service's own batches, the same on both sides), each sentence decoding its "
+        "own realistic length. The service side is the production `Ct2Translator` as the provider builds "
+        "it (int8, target vocabulary, one batch on every thread); the peer is `MarianMTModel.generate` "
+        "fp32 with the model's own generation defaults. Passes alternate the two sides in fresh "
+        "processes; the ratio is the median of the paired ratios, with their range.",
         "",
         "| Tier | Model | Pass | Sentences | Source pieces | Output pieces (decoded / ideal) | "
         "plain transformers "
@@ -305,6 +307,25 @@ def cost_rows(r: BenchResult) -> list[str]:
     return [*lines, ""]
 
 
+NOTES = [
+    "## Notes",
+    "",
+    "- Every figure is one run on a shared 2-core machine (see the load averages): ratios measured side by "
+    "side (the headline's alternating passes) are the result; absolute seconds are not. Re-run `make bench` "
+    "on the target hardware for absolute numbers.",
+    "- The tiers' speeds are their models' shapes: tc-big is transformer-big (d_model 1024, 16 heads, "
+    "FFN 4096: about 4x the arithmetic per token of opus-mt's d_model 512), and the quality tier's summary "
+    "side (distilbart-cnn-12-6 + tc-big-en-ar) is the heaviest part of an abstractive digest.",
+    "- Levers are measured on the quality tier, one process each, one after the other: single samples. "
+    "Those that change the output say so; a setting is a default only when it leaves the output "
+    "identical (the target vocabulary: tests/unit/nlp/test_target_vocab.py) or is a documented trade.",
+    "- The summarizer reads the article's translation at its ideal length and decodes its whole budget for "
+    "3 sentences (90 tokens, beam 4): the worst case within the budget. Its output is replaced by a "
+    "3-sentence stand-in of plain English words, which the tier's en->ar model back-translates (beam 4).",
+    "",
+]
+
+
 def performance_md(r: BenchResult) -> str:
     sections = [
         header(r),
@@ -314,6 +335,7 @@ def performance_md(r: BenchResult) -> str:
         levers_rows(r),
         other_rows(r),
         cost_rows(r),
+        NOTES,
     ]
     return "\n".join(line for section in sections for line in section).rstrip() + "\n"
 

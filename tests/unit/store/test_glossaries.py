@@ -165,3 +165,12 @@ def test_every_call_is_one_the_api_and_worker_policies_grant(dynamodb: Any, dyna
             if action.startswith("dynamodb:")
         }
         assert called <= granted, f"{name} lacks {called - granted}"
+
+
+def test_a_part_gone_missing_is_a_503_not_a_wrong_glossary(dynamodb: Any, dynamo_table: str) -> None:
+    store = GlossaryStore(dynamodb, dynamo_table, part_bytes=200)
+    g = build("g", tuple(Term(f"كلمة{i}", f"word{i}") for i in range(60)))
+    store.put(g)
+    dynamodb.delete_item(TableName=dynamo_table, Key={"pk": {"S": part_pk("g", g.version, 1)}})
+    with pytest.raises(StoreUnavailableError):
+        GlossaryStore(dynamodb, dynamo_table).get("g")

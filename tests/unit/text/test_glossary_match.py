@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from tarjama.text.glossary import Matcher, Term, find_terms, fold
 
@@ -192,6 +192,34 @@ def test_term_with_clitics_is_found_at_its_span(
     start = len(" ".join(before)) + (1 if before else 0)
     matches = find_terms(text, [term])
     assert [(m.start, m.end, m.found) for m in matches] == [(start, start + len(word), word)]
+
+
+RANDOM_WORDS = st.text(
+    alphabet=st.sampled_from("ابتثجحخدذرزسشصضطظعغفقكلمنهويةىأإآءئؤ"), min_size=1, max_size=9
+)
+SEPARATORS = st.sampled_from([" ", "، ", ". ", "\n", " (", ") "])
+
+
+@settings(max_examples=300)
+@given(
+    before=st.lists(RANDOM_WORDS, max_size=8),
+    after=st.lists(RANDOM_WORDS, max_size=8),
+    seps=st.lists(SEPARATORS, min_size=18, max_size=18),
+    term=st.sampled_from(TERMS),
+    clitics=CLITICS,
+)
+def test_term_in_random_arabic_text_is_found_at_its_span(
+    before: list[str], after: list[str], seps: list[str], term: Term, clitics: tuple[str, str, bool]
+) -> None:
+    def join(words: list[str], offset: int) -> str:
+        return "".join(w + seps[offset + i] for i, w in enumerate(words))
+
+    head, tail = join(before, 0), join(after, 9)
+    assume(not find_terms(head, [term]) and not find_terms(tail, [term]))
+    word = written(term.ar, *clitics)
+    text = head + word + " " + tail
+    matches = find_terms(text, [term])
+    assert [(m.start, m.end, m.found) for m in matches] == [(len(head), len(head) + len(word), word)]
 
 
 @settings(max_examples=300)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,7 @@ class GlossaryStore:
         self.table = table
         self.part_bytes = part_bytes
         self._held: dict[str, Glossary] = {}  # the last glossaries read, by name (a warm Lambda's)
+        self._lock = threading.Lock()  # `tarjama serve` and the bulk worker share one store across threads
 
     # writes --------------------------------------------------------------------------------------
 
@@ -201,7 +203,8 @@ class GlossaryStore:
             ).get("Item")
             if head is None:
                 raise GlossaryNotFoundError(f"No glossary named {name!r}.", details={"name": name})
-            held = self._held.get(name)
+            with self._lock:
+                held = self._held.get(name)
             if held is not None and held.version == head["version"]["S"]:
                 return held
             item = self.dynamodb.get_item(
@@ -215,9 +218,10 @@ class GlossaryStore:
             else:
                 body = self._read_parts(name, version, int(item["parts"]["N"]))
         glossary = Glossary(name=name, terms=decode_terms(body), version=version)
-        self._held[name] = glossary
-        while len(self._held) > HELD_GLOSSARIES:
-            self._held.pop(next(iter(self._held)))
+        with self._lock:
+            self._held[name] = glossary
+            while len(self._held) > HELD_GLOSSARIES:
+                self._held.pop(next(iter(self._held)))
         return glossary
 
     def _read_parts(self, name: str, version: str, count: int) -> bytes:

@@ -99,8 +99,8 @@ def wordpress(b: Build) -> str:
     s, site = b.story, "صحيفة الواحة"
     h = head(f"{s.headline} &#8211; {site}", {"og:title": s.headline, "og:site_name": site})
     body = (
-        f"{b.cookies()}<header id=\"masthead\">{b.menu()}</header><main id=\"main\"><article class=\"post type-post\">"
-        f"<header class=\"entry-header\"><h1 class=\"entry-title\">{html.escape(s.headline)}</h1>{b.byline()}</header>"
+        f'{b.cookies()}<header id="masthead">{b.menu()}</header><main id="main"><article class="post type-post">'
+        f'<header class="entry-header"><h1 class="entry-title">{html.escape(s.headline)}</h1>{b.byline()}</header>'
         f'<div class="entry-content"><p class="{b.cls("has-large-font-size", "intro-text")}">{html.escape(s.lead)}</p>{b.body(inline_related=True)}</div>'
         f'<footer class="entry-footer">{b.tags()}{b.share()}</footer></article>'
         f'<div id="jp-relatedposts">{b.link_list("related_head", 3, "div")}</div>{b.comments()}</main>{b.footer()}'
@@ -110,10 +110,17 @@ def wordpress(b: Build) -> str:
 
 def portal(b: Build) -> str:
     s, site = b.story, "بوابة الخبر"
-    ld = {"@context": "https://schema.org", "@graph": [article_ld(s.headline, site), {"@type": "Organization", "name": site}]}
-    h = head(f"{site} | {s.headline}", {"og:title": f"{s.headline} | {site}", "twitter:title": s.headline}, jsonld(ld))
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [article_ld(s.headline, site), {"@type": "Organization", "name": site}],
+    }
+    h = head(
+        f"{site} | {s.headline}",
+        {"og:title": f"{s.headline} | {site}", "twitter:title": s.headline},
+        jsonld(ld),
+    )
     body = (
-        f"{b.ticker()}{b.menu()}{b.crumbs()}<div class=\"article-header\"><h1>{html.escape(s.headline)}</h1></div>"
+        f'{b.ticker()}{b.menu()}{b.crumbs()}<div class="article-header"><h1>{html.escape(s.headline)}</h1></div>'
         f'<div class="article-lead"><p class="lead">{html.escape(s.lead)}</p></div>{b.byline()}'
         f'<div id="NewsStory">{b.body()}</div>{b.promo()}{b.link_list("related_head", 4)}'
         f"{b.link_list('mostread_head', 4, 'aside')}{b.comments()}{b.footer()}"
@@ -125,7 +132,7 @@ def magazine(b: Build) -> str:
     s, site = b.story, "الأخبار اليوم"
     h = head(f"{s.headline}", {"og:title": s.headline, "og:site_name": site, "og:description": s.lead})
     body = (
-        f"{b.menu()}<div class=\"layout\"><section class=\"story\"><h1 class=\"page-title\">{html.escape(s.headline)}</h1>"
+        f'{b.menu()}<div class="layout"><section class="story"><h1 class="page-title">{html.escape(s.headline)}</h1>'
         f'<div class="field-name-field-subtitle"><div class="field-item">{html.escape(s.lead)}</div></div>'
         f'{b.byline()}<div class="field-name-body">{b.body(inline_related=True)}</div>{b.newsletter()}</section>'
         f"{b.link_list('mostread_head', 5, 'aside')}</div>{b.share()}{b.footer()}"

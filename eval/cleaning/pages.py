@@ -417,10 +417,30 @@ def blind_pages() -> list[Page]:
         story = blind.STORIES[k % len(blind.STORIES)]
         b = Build(story, blind.POOL, random.Random(f"blind-{name}-{k}"))
         keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
-        out.append(Page(f"blind-{name}-{k}", "blind", "html", layout(b), story.headline, keep, [html.unescape(d) for d in b.drop]))
+        out.append(
+            Page(
+                f"blind-{name}-{k}",
+                "blind",
+                "html",
+                layout(b),
+                story.headline,
+                keep,
+                [html.unescape(d) for d in b.drop],
+            )
+        )
     for k in range(BLIND_TEXT_PAGES):
         story = blind.STORIES[(k * 2 + 1) % len(blind.STORIES)]
         b = Build(story, blind.POOL, random.Random(f"blind-text-{k}"))
         keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
-        out.append(Page(f"blind-text-{k}", "blind", "text", text_page(b), story.headline, keep, [html.unescape(d) for d in b.drop]))
+        out.append(
+            Page(
+                f"blind-text-{k}",
+                "blind",
+                "text",
+                text_page(b),
+                story.headline,
+                keep,
+                [html.unescape(d) for d in b.drop],
+            )
+        )
     return out

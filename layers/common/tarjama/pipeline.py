@@ -36,7 +36,15 @@ from tarjama.result import (
 from tarjama.text.glossary_file import Glossary
 from tarjama.text.types import Article, InputFormat, Sentence
 
-__all__ = ["Digester", "MemoryPort", "ModelPort", "Ports", "ResultCachePort", "check_size"]
+__all__ = [
+    "Digester",
+    "MemoryPort",
+    "ModelPort",
+    "Ports",
+    "ResultCachePort",
+    "check_size",
+    "effective_options",
+]
 
 MAX_SENTENCE_TOKENS = 200  # opus-mt was trained on sentences; its position table holds 512
 
@@ -48,6 +56,22 @@ def check_size(raw: str, max_chars: int) -> None:
             f"The article has {len(raw):,} characters; the limit is {max_chars:,}.",
             details={"chars": len(raw), "limit_chars": max_chars},
         )
+
+
+def effective_options(requested: DigestOptions | None, settings: Settings) -> DigestOptions:
+    """The caller's options over the server's settings: only the fields the caller actually set win."""
+    base: dict[str, object] = {
+        "summary": settings.summary,
+        "summary_sentences": settings.summary_sentences,
+        "beam_size": settings.beam_size,
+        "model_type": settings.model_type,  # the tier is in the result's key: always resolved
+    }
+    if requested is not None:
+        chosen = {name: getattr(requested, name) for name in requested.model_fields_set}
+        base.update(
+            {name: value for name, value in chosen.items() if value is not None or name != "model_type"}
+        )
+    return DigestOptions.model_validate(base)
 
 
 @dataclass
@@ -115,9 +139,7 @@ class Digester:
         glossary: Glossary | None = None,
     ) -> DigestResult:
         """`glossary`: one the caller loaded (`--glossary FILE`), used unless the options name another."""
-        options = options or DigestOptions.model_validate({})
-        if options.model_type is None:  # the tier is in the key: resolve the server's default first
-            options = options.model_copy(update={"model_type": self.settings.model_type})
+        options = effective_options(options, self.settings)
         clock = _Clock()
         started = time.perf_counter()
         with clock.stage("clean"):

@@ -6,12 +6,13 @@ import base64
 import json
 
 import pytest
-from tarjama.api.digesting import effective_options, estimate_tokens
+from tarjama.api.digesting import estimate_tokens
 from tarjama.api.errors import validation_error
 from tarjama.api.http import dumps
 from tarjama.api.screen import MAX_JSON_DEPTH, screen_body
 from tarjama.config import Settings
 from tarjama.errors import MalformedRequestError, TooLargeError, UnsupportedMediaTypeError
+from tarjama.pipeline import effective_options
 from tarjama.result import DigestOptions
 
 LIMIT = 4096

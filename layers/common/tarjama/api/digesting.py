@@ -15,8 +15,8 @@ from tarjama.api.jobs import Jobs
 from tarjama.api.schemas import DigestRequest, JobAccepted
 from tarjama.config import Settings
 from tarjama.observability import emit_metric
-from tarjama.pipeline import Digester, check_size
-from tarjama.result import DigestOptions, DigestResult
+from tarjama.pipeline import Digester, check_size, effective_options
+from tarjama.result import DigestResult
 
 TOKENS_PER_WORD = 1.6  # Marian's sentencepiece on Arabic news: ~1.3-1.6 pieces a word; err on the high side
 
@@ -30,19 +30,6 @@ def estimate_tokens(raw: str, fmt: str) -> int:
         parts = raw.split("<")
         raw = " ".join([parts[0], *(p.split(">", 1)[1] if ">" in p else p for p in parts[1:])])
     return math.ceil(len(raw.split()) * TOKENS_PER_WORD)
-
-
-def effective_options(requested: DigestOptions | None, settings: Settings) -> DigestOptions:
-    """The caller's options over the server's defaults: only the fields the caller actually set win."""
-    base = {
-        "summary": settings.summary,
-        "summary_sentences": settings.summary_sentences,
-        "beam_size": settings.beam_size,
-        "model_type": settings.model_type,  # resolved here, so a queued job keeps the tier it was asked in
-    }
-    if requested is not None:
-        base.update({name: getattr(requested, name) for name in requested.model_fields_set})
-    return DigestOptions.model_validate(base)
 
 
 @dataclass(frozen=True)

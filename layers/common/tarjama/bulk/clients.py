@@ -3,6 +3,7 @@
 The cache may give up quickly because it has a fallback (compute without it); the bulk path has none, so
 its clients retry more (standard mode: throttling, 5xx and connection errors, with backoff) and wait longer
 for S3 bodies. Endpoints come from boto3's standard configuration (`AWS_ENDPOINT_URL`...), never from here.
+DynamoDB's client is the store's (`JobStore.from_settings`, with `tarjama.store.clients.patient_config`).
 """
 
 from __future__ import annotations

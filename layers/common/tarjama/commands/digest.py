@@ -64,12 +64,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.backend:
         settings = settings.model_copy(update={"backend": args.backend})
     raw = _read(args.file)
-    options = DigestOptions(
-        summary=args.summary or settings.summary,
-        summary_sentences=args.sentences or settings.summary_sentences,
-        beam_size=args.beam or settings.beam_size,
-        model_type=args.model_type or settings.model_type,
-    )
+    # Only what the command line sets: the digester takes the rest from the settings.
+    chosen = {
+        "summary": args.summary,
+        "summary_sentences": args.sentences,
+        "beam_size": args.beam,
+        "model_type": args.model_type,
+    }
+    options = DigestOptions.model_validate({k: v for k, v in chosen.items() if v is not None})
     from tarjama.commands.glossary_arg import load
 
     glossary = load(args.glossary)
@@ -89,7 +91,9 @@ def register(sub: Any) -> None:
         "--summary", choices=["abstractive", "extractive", "none"], help="Default: TARJAMA_SUMMARY."
     )
     p.add_argument("--sentences", type=int, choices=range(1, 11), metavar="N", help="Summary length.")
-    p.add_argument("--beam", type=int, choices=range(1, 9), metavar="N", help="Beam size (default 4).")
+    p.add_argument(
+        "--beam", type=int, choices=range(1, 9), metavar="N", help="Beam size. Default: TARJAMA_BEAM_SIZE."
+    )
     p.add_argument("--backend", choices=["ctranslate2", "transformers"], help="Default: TARJAMA_BACKEND.")
     p.add_argument("--model-type", choices=MODEL_TYPES, help="Model tier (default: TARJAMA_MODEL_TYPE).")
     p.add_argument("--format", choices=["auto", "text", "html"], default="auto")

@@ -36,7 +36,14 @@ def store_config(
     )
 
 
+def patient_config() -> Config:
+    """For bookkeeping that has no fallback (jobs, the bulk path): a lost count is a lost article, so more
+    attempts and longer waits than the cache's."""
+    return store_config(max_attempts=6, connect_timeout=3.0, read_timeout=10.0)
+
+
 def dynamodb_client(config: Config | None = None) -> DynamoDBClient:
+    """The one DynamoDB client factory: the cache's fail-fast policy unless a `config` says otherwise."""
     import boto3
 
     return boto3.client("dynamodb", config=config or store_config())

@@ -149,11 +149,9 @@ class JobStore:
         if not settings.table:
             raise ValueError("JobStore needs settings.table")
         if dynamodb is None:
-            from tarjama.store.clients import dynamodb_client, store_config
+            from tarjama.store.clients import dynamodb_client, patient_config
 
-            # Job bookkeeping must not give up as fast as the cache does (a lost count is a lost article):
-            # the bulk path's patience (see tarjama.bulk.clients), for every job store.
-            dynamodb = dynamodb_client(store_config(max_attempts=6, connect_timeout=3.0, read_timeout=10.0))
+            dynamodb = dynamodb_client(patient_config())
         return cls(dynamodb, settings.table, ttl_seconds=settings.bulk_job_ttl_days * 86400)
 
     # reading --------------------------------------------------------------------------------------

@@ -146,3 +146,5 @@ def test_options_left_out_take_the_server_defaults() -> None:
     assert effective_options(chosen, settings) == DigestOptions(
         summary="none", summary_sentences=5, beam_size=6, model_type="quality_optimized"
     )
+    unset = DigestOptions.model_validate({"model_type": None})  # an explicit null is the server's tier
+    assert effective_options(unset, settings).model_type == "latency_optimized"

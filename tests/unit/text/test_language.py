@@ -120,3 +120,10 @@ def test_the_letter_ratio_refusal_names_the_language_too() -> None:
     assert err.value.details["language"] == "en"
     assert err.value.details["confidence"] >= 0.8
     assert err.value.details["arabic_letters"] == 0
+
+
+def test_arabic_typed_with_persian_yeh_and_keheh_is_still_arabic(seeds: dict[str, str]) -> None:
+    """Some Arabic sites type ی and ک (Persian keyboards): CLD2's vocabulary still says Arabic."""
+    persian_keyboard = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+    for text in seeds.values():
+        assert clean(text.translate(persian_keyboard), "text").paragraphs

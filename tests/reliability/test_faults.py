@@ -4,7 +4,8 @@
   call counted (`CacheDegraded`), and the cache used again once the table is back.
 - S3 read and write errors in the bulk path, from a proxy in front of S3 that fails chosen requests:
   transient errors are retried; a write that keeps failing becomes that article's reported error, and no
-  object in the results is ever half-written.
+  object in the results is ever half-written. A job's final files that fail to write are retried by
+  delayed finalize messages, and after the last attempt the job ends `failed` with its reason.
 - SQS redelivery and worker crashes at every stage: every line once, in the results or in the errors.
 - A model that raises, or returns garbage, for one sentence: that sentence is flagged, the article is
   still returned, and the flawed result is not cached.
@@ -267,6 +268,73 @@ def test_s3_write_that_keeps_failing_is_reported_not_half_written(
         reported_as=errors[0][1],
         s3_errors_injected=sum(proxy.failed.values()),
         objects_checked_whole=checked,
+    )
+
+
+def _final_files(method: str, path: str) -> bool:
+    return method == "PUT" and path.endswith(("/results.jsonl", "/report.json"))
+
+
+def test_final_files_failing_to_write_are_retried_until_written(
+    bulk_env: BulkEnv, aws_endpoint: str, tmp_path: Path, recorder: Recorder
+) -> None:
+    """The job's results.jsonl refused on every try of two finalization attempts (6 botocore tries each):
+    the claim is released, a delayed finalize message comes back, and the third attempt writes them."""
+
+    def rule(method: str, path: str, n: int, body: bytes) -> bool:
+        return _final_files(method, path) and path.endswith("/results.jsonl") and n <= 12
+
+    proxy = S3Faults(aws_endpoint, rule)
+    try:
+        bulk = _bulk(bulk_env, proxy.url, bulk_finalize_retry_seconds=0)
+        run = bulk.run(write_jsonl(tmp_path / "f.jsonl", _lines(6, "f")), tmp_path / "out", progress=None)
+    finally:
+        proxy.close()
+    assert (run.status.state, run.status.status) == ("done", "done")
+    results = [json.loads(x) for x in run.results_path.read_text("utf-8").splitlines()]
+    assert_accounted(results, run.report, set(range(1, 7)))
+    record = bulk.jobs.raw(run.job_id) or {}
+    assert int(record["finalize_attempts"]) == 2 and record["finalize_error"]["code"] == "finalize_failed"
+    assert proxy.failed.get("PUT") == 12
+    recorder.record(
+        "faults",
+        "S3 refusing a job's final results.jsonl for two finalization attempts",
+        articles=6,
+        finalize_attempts_failed=int(record["finalize_attempts"]),
+        s3_errors_injected=sum(proxy.failed.values()),
+        final_state=run.status.state,
+        objects_checked_whole=_no_half_written(bulk, run.job_id),
+    )
+
+
+def test_final_files_that_never_write_end_the_job_failed_with_its_reason(
+    bulk_env: BulkEnv, aws_endpoint: str, tmp_path: Path, recorder: Recorder
+) -> None:
+    """No job ends non-terminal: after `bulk_finalize_attempts` the job is `failed`, with why."""
+    proxy = S3Faults(aws_endpoint, lambda method, path, n, body: _final_files(method, path))
+    try:
+        bulk = _bulk(bulk_env, proxy.url, bulk_finalize_retry_seconds=0, bulk_finalize_attempts=3)
+        event = bulk.upload(write_jsonl(tmp_path / "n.jsonl", _lines(4, "n")))
+        (split,) = bulk.splitter.handle_event(event)
+        rounds = bulk.drain([split.job_id])  # returns: the job reached a terminal state
+    finally:
+        proxy.close()
+    status = bulk.jobs.get(split.job_id)
+    assert status is not None and (status.state, status.status) == ("failed", "failed")
+    assert status.results is None and (status.succeeded, status.failed) == (4, 0)
+    (error,) = status.errors
+    assert error["code"] == "finalize_failed" and "3 times" in error["message"], error
+    record = bulk.jobs.raw(split.job_id) or {}
+    assert int(record["finalize_attempts"]) == 3
+    assert _no_half_written(bulk, split.job_id) == 4  # the items only: no half results file
+    recorder.record(
+        "faults",
+        "S3 refusing a job's final files for good",
+        articles=4,
+        finalize_attempts=3,
+        s3_errors_injected=sum(proxy.failed.values()),
+        final_state=status.state,
+        drain_rounds=rounds,
     )
 
 

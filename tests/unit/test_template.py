@@ -203,11 +203,11 @@ def test_least_privilege() -> None:
         "WorkerFunction": {
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
             "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "s3:GetObject", "s3:PutObject",
-            "s3:AbortMultipartUpload", "s3:ListBucket",
+            "s3:AbortMultipartUpload", "s3:ListBucket", "sqs:SendMessage", "events:PutEvents",
         },
         "BulkSplitFunction": {
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem",
-            "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "sqs:SendMessage",
+            "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "sqs:SendMessage", "events:PutEvents",
         },
     }  # fmt: skip
     for name, statements in ((n, _statements(n)) for n in FUNCS):
@@ -221,6 +221,13 @@ def test_least_privilege() -> None:
                 assert resource != "*", f"{name}: data access on every resource"
                 assert "*" not in json.dumps(resource).replace("/*", ""), f"{name}: {resource}"
         assert granted <= allowed[name], f"{name} has {granted - allowed[name]}"
+    # Job events go to the default bus only, never to any bus
+    for name in ("WorkerFunction", "BulkSplitFunction"):
+        (grant,) = [st for st in _statements(name) if "events:PutEvents" in _actions(st)]
+        assert grant["Resource"] == {
+            "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
+        }
+    assert not [st for st in _statements("ApiFunction") if "events:PutEvents" in _actions(st)]
     # BulkSplit reads uploads only under incoming/
     upload = next(s for s in _statements("BulkSplitFunction") if s["Sid"] == "Uploads")
     assert json.dumps(upload["Resource"]).count("/incoming/*") == 1

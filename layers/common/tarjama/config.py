@@ -78,6 +78,15 @@ class Settings(BaseModel):
     bulk_dead_letter_arn: str | None = Field(
         None, description="The work queue's DLQ; its messages reaching the worker are recorded as failed."
     )
+    bulk_finalize_attempts: int = Field(
+        5, ge=1, description="Tries at writing a job's final files before the job ends `failed`."
+    )
+    bulk_finalize_retry_seconds: int = Field(
+        30, ge=0, le=900, description="First retry delay of a failed finalization; doubles, at most 900."
+    )
+    job_events: bool = Field(
+        True, description="Publish `Digest Job State Change` events on the default EventBridge bus."
+    )
 
     def model_threads(self) -> int:
         """The threads the models run on: `threads`, or for 0 one per usable core (the one definition)."""

@@ -19,6 +19,12 @@ def s3_client() -> Any:
     return boto3.client("s3", config=store_config(max_attempts=6, connect_timeout=3.0, read_timeout=30.0))
 
 
+def events_client() -> Any:
+    import boto3
+
+    return boto3.client("events", config=store_config(max_attempts=6, connect_timeout=3.0, read_timeout=10.0))
+
+
 def sqs_client() -> Any:
     import boto3
 

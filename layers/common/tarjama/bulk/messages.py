@@ -53,6 +53,32 @@ class WorkMessage(BaseModel):
         )
 
 
+class FinalizeMessage(BaseModel):
+    """Try again to write a job's final files (sent with a delay after a failed attempt)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: int = 1
+    finalize: str
+    attempt: int
+
+
+def finalize_message(body: str) -> FinalizeMessage | None:
+    """The body as a finalize message, or None when it is a work message (or not ours)."""
+    if '"finalize"' not in body:
+        return None
+    try:
+        return FinalizeMessage.model_validate_json(body)
+    except ValueError:
+        return None
+
+
+def schedule_finalize(sqs: Any, queue_url: str, job: str, attempt: int, delay_seconds: int) -> None:
+    """Queue a finalize retry for `job`, visible after `delay_seconds` (SQS allows up to 900)."""
+    body = FinalizeMessage(finalize=job, attempt=attempt).model_dump_json()
+    sqs.send_message(QueueUrl=queue_url, MessageBody=body, DelaySeconds=max(0, min(900, delay_seconds)))
+
+
 def load_message(body: str, s3: Any, bucket: str | None) -> WorkMessage:
     """The full message from an SQS body, fetching the article from S3 when the body is a pointer."""
     msg = WorkMessage.model_validate_json(body)

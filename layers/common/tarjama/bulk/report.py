@@ -5,18 +5,28 @@ Only the claimant (see `JobStore.claim_finalize`) assembles. It lists the per-ar
 is completed only at the end (an S3 failure aborts it: a reader never sees half a file), and writes the
 report with every error, the split's and the workers', sorted by line. Writing is deterministic (the
 `finished` time is fixed at the claim), so a claimant that crashed and resumes writes the same bytes.
+
+When writing fails (S3 refusing, throttling past its retries), the claim is released and a finalize message
+is queued with a delay that doubles each attempt; after `bulk_finalize_attempts` the job ends `failed` with
+the reason. Either end is announced on EventBridge (`tarjama.bulk.events`).
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from tarjama.bulk import keys
+from tarjama.bulk.events import JobEvents
 from tarjama.observability import emit_metric, get_logger
 from tarjama.store.jobs import JobStore
+
+RetryHook = Callable[[str, int, int], None]
+"""(job, attempt, delay seconds): queue another finalization attempt."""
+FINALIZE_FAILED = "finalize_failed"
 
 logger = get_logger()
 
@@ -92,11 +102,26 @@ def _ms_between(start: str | None, end: str | None) -> float | None:
 class Finalizer:
     """Writes a job's final files once every article is accounted for."""
 
-    def __init__(self, s3: Any, bucket: str, jobs: JobStore, *, part_bytes: int = PART_BYTES) -> None:
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        jobs: JobStore,
+        *,
+        part_bytes: int = PART_BYTES,
+        retry: RetryHook | None = None,
+        max_attempts: int = 5,
+        retry_seconds: int = 30,
+        events: JobEvents | None = None,
+    ) -> None:
         self._s3 = s3
         self._bucket = bucket
         self._jobs = jobs
         self._part_bytes = part_bytes
+        self._retry = retry
+        self._max_attempts = max_attempts
+        self._retry_seconds = retry_seconds
+        self._events = events
 
     def maybe_finalize(self, job_id: str, claimant: str) -> bool:
         """Finalize if the job is complete and this caller wins the claim; True if it wrote the files."""
@@ -105,11 +130,46 @@ class Finalizer:
             return False
         if not self._jobs.claim_finalize(job_id, claimant):
             return False
-        self.assemble(job_id)
+        try:
+            report = self.assemble(job_id)
+        except Exception as exc:
+            self._attempt_failed(job_id, claimant, exc)
+            return False
         self._jobs.mark_done(job_id, claimant)
         emit_metric("BulkJobsFinished")
         logger.info("job finished", extra={"job": job_id})
+        self._announce(job_id, report)
         return True
+
+    def _attempt_failed(self, job_id: str, claimant: str, exc: Exception) -> None:
+        """Release the claim and retry later, or end the job `failed` after the last attempt. Raises when
+        no retry can be queued: the message that got here is then redelivered and tries again."""
+        error = {
+            "code": FINALIZE_FAILED,
+            "message": f"Writing the job's results failed ({type(exc).__name__}).",
+        }
+        attempts = self._jobs.release_finalize(job_id, claimant, error)
+        logger.warning("job finalization failed", extra={"job": job_id, "error": type(exc).__name__,
+                                                          "attempt": attempts})  # fmt: skip
+        emit_metric("BulkFinalizeFailures")
+        if attempts is None:  # someone else holds the claim now
+            return
+        if attempts >= self._max_attempts:
+            final = {**error, "message": f"{error['message'][:-1]}, {attempts} times; the job is abandoned."}
+            if self._jobs.mark_failed(job_id, final):
+                emit_metric("BulkJobsFailed")
+                self._announce(job_id, None)
+            return
+        if self._retry is None:
+            raise exc
+        self._retry(job_id, attempts, min(900, self._retry_seconds * 2 ** (attempts - 1)))
+
+    def _announce(self, job_id: str, report: dict[str, Any] | None) -> None:
+        if self._events is None:
+            return
+        status = self._jobs.get(job_id)
+        if status is not None:
+            self._events.publish(status, report)
 
     def _list(self, prefix: str) -> list[str]:
         out: list[str] = []
@@ -186,3 +246,24 @@ class Finalizer:
             Bucket=self._bucket, Key=keys.report_key(job_id), Body=body, ContentType="application/json"
         )
         return report
+
+
+def build_finalizer(settings: Any, s3: Any, jobs: JobStore, sqs: Any, events_client: Any = None) -> Finalizer:
+    """The finalizer as the functions (and the local runs) wire it: retries through the work queue,
+    announcements on EventBridge when `job_events` is on."""
+    from tarjama.bulk.messages import schedule_finalize
+
+    queue = settings.queue_url
+
+    def retry(job: str, attempt: int, delay: int) -> None:
+        schedule_finalize(sqs, str(queue), job, attempt, delay)
+
+    return Finalizer(
+        s3,
+        str(settings.results_bucket),
+        jobs,
+        retry=retry if queue and sqs is not None else None,
+        max_attempts=settings.bulk_finalize_attempts,
+        retry_seconds=settings.bulk_finalize_retry_seconds,
+        events=JobEvents(events_client) if settings.job_events and events_client is not None else None,
+    )

@@ -19,7 +19,7 @@ from tarjama.bulk import limits as L
 from tarjama.bulk.limits import Limits
 from tarjama.bulk.messages import BatchSender, WorkMessage
 from tarjama.bulk.readers import Entry, Outcome, Rejected, read_upload
-from tarjama.bulk.report import Finalizer
+from tarjama.bulk.report import Finalizer, build_finalizer
 from tarjama.bulk.s3io import DEFAULT_BLOCK, S3RangeReader
 from tarjama.config import Settings
 from tarjama.observability import emit_metric, get_logger
@@ -197,14 +197,14 @@ def _file_error(code: str, reason: str) -> Rejected:
 
 def build_splitter(settings: Settings) -> Splitter:
     """The production wiring: patient clients on boto3's configured endpoint."""
-    from tarjama.bulk.clients import s3_client, sqs_client
+    from tarjama.bulk.clients import events_client, s3_client, sqs_client
 
-    s3 = s3_client()
+    s3, sqs = s3_client(), sqs_client()
     jobs = JobStore.from_settings(settings)
     return Splitter(
         settings,
         s3=s3,
-        sqs=sqs_client(),
+        sqs=sqs,
         jobs=jobs,
-        finalizer=Finalizer(s3, str(settings.results_bucket), jobs),
+        finalizer=build_finalizer(settings, s3, jobs, sqs, events_client()),
     )

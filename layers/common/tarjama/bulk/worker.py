@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from tarjama.bulk import keys
 from tarjama.bulk import limits as L
-from tarjama.bulk.messages import WorkMessage, load_message
-from tarjama.bulk.report import Finalizer
+from tarjama.bulk.messages import WorkMessage, finalize_message, load_message
+from tarjama.bulk.report import Finalizer, build_finalizer
 from tarjama.config import Settings
 from tarjama.errors import TarjamaError
 from tarjama.observability import emit_metric, get_logger
@@ -196,6 +196,10 @@ class Worker:
     # a batch --------------------------------------------------------------------------------------
 
     def _record(self, record: SQSRecord) -> str:
+        retry = finalize_message(record.body)
+        if retry is not None:  # a delayed retry of a job's final files (see tarjama.bulk.report)
+            done = self._finalizer.maybe_finalize(retry.finalize, claimant=f"retry:{record.message_id}")
+            return "finalized" if done else "finalize_pending"
         if self.dead_letter_arn and record.event_source_arn == self.dead_letter_arn:
             return self.record_dead_letter(record.body, message_id=record.message_id)
         count = int(record.attributes.approximate_receive_count or 1)
@@ -212,7 +216,7 @@ class Worker:
 
 def build_worker(settings: Settings, *, dead_letter_arn: str | None = None) -> Worker:
     """The production wiring: patient clients on boto3's configured endpoint, the digester built lazily."""
-    from tarjama.bulk.clients import s3_client
+    from tarjama.bulk.clients import events_client, s3_client, sqs_client
 
     s3 = s3_client()
     jobs = JobStore.from_settings(settings)
@@ -220,6 +224,6 @@ def build_worker(settings: Settings, *, dead_letter_arn: str | None = None) -> W
         settings,
         s3=s3,
         jobs=jobs,
-        finalizer=Finalizer(s3, str(settings.results_bucket), jobs),
+        finalizer=build_finalizer(settings, s3, jobs, sqs_client(), events_client()),
         dead_letter_arn=dead_letter_arn,
     )

@@ -17,17 +17,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tarjama.bulk import keys
-from tarjama.bulk.report import Finalizer
+from tarjama.bulk.report import build_finalizer
 from tarjama.bulk.split import Splitter
 from tarjama.bulk.worker import FaultHook, Worker
 from tarjama.config import Settings
+from tarjama.errors import StoreUnavailableError
 from tarjama.local.account import LOCAL_NAMES, LOCAL_QUEUE
 from tarjama.local.endpoint import local_endpoint
 from tarjama.local.events import s3_put_event
 from tarjama.local.poller import QueuePoller
 from tarjama.pipeline import Digester
 from tarjama.service import build_digester
-from tarjama.store.jobs import JobStatus, JobStore
+from tarjama.store.jobs import TERMINAL, JobStatus, JobStore
 from tarjama.text.glossary_file import Glossary
 
 
@@ -66,6 +67,7 @@ class LocalBulk:
         digester: Digester | None = None,
         fault: FaultHook | None = None,
         glossary: Glossary | None = None,
+        events: Any = None,
     ) -> None:
         if not (settings.queue_url and settings.results_bucket and settings.input_bucket and settings.table):
             raise ValueError("the local bulk run needs table, buckets and queue in its settings")
@@ -73,7 +75,7 @@ class LocalBulk:
         self.s3 = s3
         self.sqs = sqs
         self.jobs = JobStore.from_settings(settings, dynamodb)
-        finalizer = Finalizer(s3, settings.results_bucket, self.jobs)
+        finalizer = build_finalizer(settings, s3, self.jobs, sqs, events)
         self.splitter = Splitter(settings, s3=s3, sqs=sqs, jobs=self.jobs, finalizer=finalizer)
         self.poller = QueuePoller(
             sqs, settings.queue_url, self._work, dead_letter_url=dead_letter_url, visibility_seconds=60
@@ -120,7 +122,7 @@ class LocalBulk:
             if progress is not None and statuses:
                 progress.write("\r" + _bar(statuses[0]))
                 progress.flush()
-            if all(s is not None and s.state == "done" for s in statuses):
+            if all(s is not None and s.state in TERMINAL for s in statuses):
                 return rounds
             if self.drain_once():
                 idle = 0
@@ -142,6 +144,9 @@ class LocalBulk:
         assert status is not None
         if progress is not None:
             progress.write("\n")
+        if status.state == "failed":
+            reason = status.errors[0].get("message") if status.errors else "its results could not be written"
+            raise StoreUnavailableError(f"Job {job_id} failed: {reason}", details={"job": job_id})
         out.mkdir(parents=True, exist_ok=True)
         results_path, report_path = out / "results.jsonl", out / "report.json"
         bucket = str(self.settings.results_bucket)
@@ -185,5 +190,6 @@ def run_local(
             dead_letter_url=dlq_url,
             digester=digester,
             glossary=glossary,
+            events=boto3.client("events"),
         )
         return bulk.run(path, out, progress=progress)

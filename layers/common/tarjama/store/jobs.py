@@ -2,7 +2,8 @@
 
 Items (prefix `J#`, see `tarjama.store.keys`):
 
-- `J#<job>`: the job: `state` (splitting -> running -> finalizing -> done), `total` (set when the split
+- `J#<job>`: the job: `state` (splitting -> running -> finalizing -> done, or `failed` when its final files
+  could not be written after `bulk_finalize_attempts` tries; both terminal), `total` (set when the split
   ends), counters `succeeded` / `failed` (ADDed by workers) and `rejected` (SET once by the split), times,
   where the results are, and for a job of one its `result_id` or `error`.
 - `J#<job>#I#<index>`: the marker of one counted article. A worker puts it (condition: not there) in the
@@ -11,7 +12,9 @@ Items (prefix `J#`, see `tarjama.store.keys`):
 
 Finishing is claimed, not assumed: the worker whose count completes the job moves `state` from `running`
 to `finalizing` under a condition, so only one writes the results; a claim can be resumed by the same
-message (redelivered after a crash) or taken over once it is stale.
+message (redelivered after a crash) or taken over once it is stale. A claimant that fails to write the
+files releases the claim (back to `running`, `finalize_attempts` + 1, `finalize_error`), so a retry can take
+it; after the last attempt the job is marked `failed` with that error: no job ends in a non-terminal state.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from tarjama.config import Settings
 from tarjama.store.keys import JOB_PREFIX, TTL_ATTRIBUTE, expires_at
 
 JobKind = Literal["bulk", "single"]
-JobState = Literal["splitting", "running", "finalizing", "done"]
+JobState = Literal["splitting", "running", "finalizing", "done", "failed"]
+TERMINAL: frozenset[str] = frozenset({"done", "failed"})
 # The coarse view the API shows (`GET /v1/jobs/{id}`, the 202 answer): one definition for both.
 JobStatusName = Literal["queued", "running", "done", "failed"]
 Outcome = Literal["succeeded", "failed"]
@@ -103,6 +107,8 @@ def _status_of(item: Mapping[str, Any]) -> JobStatus:
         status = "queued"
     elif state == "done":
         status = "failed" if succeeded == 0 and failed > 0 else "done"
+    elif state == "failed":
+        status = "failed"
     else:
         status = "running"
     results = item.get("results")
@@ -356,14 +362,57 @@ class JobStore:
             },
         )
 
+    def release_finalize(self, job_id: str, claimant: str, error: dict[str, Any]) -> int | None:
+        """The claimant could not write the final files: back to `running` for a retry, the attempt and its
+        error recorded. Returns the attempts so far (None: the claim was not this claimant's any more)."""
+        try:
+            resp = self._db.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": job_pk(job_id)}},
+                UpdateExpression="SET #s = :running, finalize_error = :err, updated = :now "
+                "ADD finalize_attempts :one",
+                ConditionExpression="#s = :fin AND finalizer = :me",
+                ExpressionAttributeNames={"#s": "state"},
+                ExpressionAttributeValues={
+                    ":running": {"S": "running"},
+                    ":fin": {"S": "finalizing"},
+                    ":me": {"S": claimant},
+                    ":err": _ser.serialize(error),
+                    ":one": {"N": "1"},
+                    ":now": {"S": now_iso()},
+                },
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+        return int(resp["Attributes"]["finalize_attempts"]["N"])
+
+    def mark_failed(self, job_id: str, error: dict[str, Any], *, now: float | None = None) -> bool:
+        """End the job `failed` with `error` (its final files could not be written). False if it already
+        ended or someone holds the claim again."""
+        ts = time.time() if now is None else now
+        return self._update_if(
+            job_id,
+            UpdateExpression="SET #s = :failed, #e = :err, finished = :now, updated = :now",
+            ConditionExpression="#s = :running",
+            ExpressionAttributeNames={"#s": "state", "#e": "error"},
+            ExpressionAttributeValues={
+                ":failed": {"S": "failed"},
+                ":running": {"S": "running"},
+                ":err": _ser.serialize(error),
+                ":now": {"S": now_iso(ts)},
+            },
+        )
+
     def _update_if(self, job_id: str, **request: Any) -> bool:
         """A conditional update of the job record (`#s` names its state): False when the condition fails."""
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key={"pk": {"S": job_pk(job_id)}},
-                ExpressionAttributeNames={"#s": "state"},
-                **request,
+                **{"ExpressionAttributeNames": {"#s": "state"}, **request},
             )
         except ClientError as exc:
             if _conditional_failed(exc):

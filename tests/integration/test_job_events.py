@@ -1,0 +1,118 @@
+"""Job state-change events, end to end on moto's server: a real EventBridge rule on the default bus that
+delivers `Digest Job State Change` events to an SQS queue, and the test reading them from that queue."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from tarjama.bulk import keys
+from tarjama.bulk.submit import submit_single
+from tarjama.local.bulk import LocalBulk
+from tarjama.service import build_digester
+
+from tests.integration.test_bulk import BulkEnv, bulk_env, seed_sentences, write_jsonl
+
+__all__ = ["bulk_env"]
+
+PATTERN = {"source": ["tarjama"], "detail-type": ["Digest Job State Change"]}
+
+
+@pytest.fixture
+def event_queue(aws_endpoint: str) -> Iterator[str]:
+    """A queue that a rule on the default bus fills with our job events (the rule docs/bulk.md shows)."""
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    name = f"job-events-{uuid.uuid4().hex[:8]}"
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name=name, EventBusName="default", EventPattern=json.dumps(PATTERN), State="ENABLED")
+    events.put_targets(Rule=name, EventBusName="default", Targets=[{"Id": "queue", "Arn": arn}])
+    yield url
+    events.remove_targets(Rule=name, EventBusName="default", Ids=["queue"])
+    events.delete_rule(Name=name, EventBusName="default")
+    sqs.delete_queue(QueueUrl=url)
+
+
+def events_of(queue_url: str, job_id: str, polls: int = 10) -> list[dict[str, Any]]:
+    """The events delivered to the queue for `job_id` (a bounded number of polls)."""
+    sqs = boto3.client("sqs")
+    found: list[dict[str, Any]] = []
+    for _ in range(polls):
+        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for message in got.get("Messages", []):
+            event = json.loads(message["Body"])
+            if event["detail"]["job_id"] == job_id:
+                found.append(event)
+        if found:
+            return found
+    return found
+
+
+@pytest.fixture
+def bulk(bulk_env: BulkEnv, s3: Any) -> LocalBulk:
+    return LocalBulk(
+        bulk_env.settings,
+        s3=s3,
+        sqs=boto3.client("sqs"),
+        dynamodb=boto3.client("dynamodb"),
+        dead_letter_url=bulk_env.dead_letter_url,
+        digester=build_digester(bulk_env.cache_settings),
+        events=boto3.client("events"),
+    )
+
+
+def test_a_finished_bulk_upload_is_announced(bulk: LocalBulk, event_queue: str, tmp_path: Path) -> None:
+    sentences = seed_sentences(2)
+    lines = [
+        json.dumps({"id": "a", "text": sentences[0]}, ensure_ascii=False),
+        json.dumps({"id": "b", "text": "The minister said talks would resume next week."}),
+        json.dumps({"id": "c", "text": sentences[1]}, ensure_ascii=False),
+    ]
+    run = bulk.run(write_jsonl(tmp_path / "ev.jsonl", lines), tmp_path / "out", progress=None)
+    (event,) = events_of(event_queue, run.job_id)
+    assert (event["source"], event["detail-type"]) == ("tarjama", "Digest Job State Change")
+    detail = event["detail"]
+    assert (detail["kind"], detail["state"], detail["status"]) == ("bulk", "done", "done")
+    assert (detail["total"], detail["succeeded"], detail["failed"]) == (3, 2, 1)
+    assert detail["error_summary"] == {"not_arabic": 1}
+    assert detail["error"] is None
+    assert detail["results"]["results_key"] == keys.results_key(run.job_id)
+    assert detail["results"]["report_key"] == keys.report_key(run.job_id)
+    assert detail["results"]["bucket"] == bulk.settings.results_bucket
+    assert detail["source"]["key"] == "incoming/ev.jsonl"
+
+
+def test_a_finished_api_job_is_announced(bulk: LocalBulk, event_queue: str) -> None:
+    job = submit_single(bulk.settings, text=" ".join(seed_sentences(3)), ref="long-1", jobs=bulk.jobs)
+    bulk.drain([job])
+    (event,) = events_of(event_queue, job)
+    detail = event["detail"]
+    assert (detail["kind"], detail["state"], detail["total"], detail["succeeded"]) == ("single", "done", 1, 1)
+
+
+def test_a_failed_job_is_announced_with_its_reason(bulk: LocalBulk, event_queue: str) -> None:
+    """A job whose final files could not be written (the store's own transitions, as the finalizer makes
+    them) is announced `failed` with the error."""
+    from tarjama.bulk.events import JobEvents
+    from tarjama.bulk.split import results_location
+
+    job = "j_" + uuid.uuid4().hex
+    location = results_location(job, bulk.settings.results_bucket)
+    bulk.jobs.create(job, kind="bulk", state="running", total=1, results=location)
+    assert bulk.jobs.count(job, 1, "succeeded")
+    assert bulk.jobs.claim_finalize(job, "me")
+    error = {"code": "finalize_failed", "message": "Writing the job's results failed (ClientError)."}
+    assert bulk.jobs.release_finalize(job, "me", error) == 1
+    assert bulk.jobs.mark_failed(job, error)
+    status = bulk.jobs.get(job)
+    assert status is not None
+    assert JobEvents(boto3.client("events")).publish(status)
+    (event,) = events_of(event_queue, job)
+    detail = event["detail"]
+    assert (detail["state"], detail["status"], detail["results"]) == ("failed", "failed", None)
+    assert detail["error"] == error

@@ -217,3 +217,16 @@ def test_headings_outside_the_body_are_not_brought_in() -> None:
         "</article>", "</article><h2>الأكثر قراءة اليوم</h2>"
     )
     assert "الأكثر قراءة اليوم" not in clean(html).paragraphs
+
+
+def test_a_site_logo_as_the_only_h1_is_not_the_headline_nor_cuts_it() -> None:
+    # no og:site_name: the logo's text is known only as the end part of the <title>
+    got = choose(
+        {"h1": ["اليوم السابع"], "og": [f"{H} - اليوم السابع"], "title": [f"{H} - اليوم السابع"]}, []
+    )
+    assert got == H
+
+
+def test_a_short_headline_in_the_h1_still_cuts_a_longer_affix() -> None:
+    short = "زلزال يضرب الساحل"
+    assert choose({"h1": [short], "title": [f"{short} - موقع أخبار المدينة الأول"]}, []) == short

@@ -90,7 +90,8 @@ def strip_affixes(title: str, sites: Sequence[str], variants: Iterable[str] = ()
     for i in range(len(parts)):
         for j in range(len(parts), i, -1):
             run = " ".join(parts[i:j])
-            if (i, j) != (0, len(parts)) and len(run.split()) >= 2 and _key(run) in others:
+            rest = len(" ".join(parts[:i] + parts[j:]).split())
+            if (i, j) != (0, len(parts)) and len(run.split()) >= max(2, rest) and _key(run) in others:
                 return " ".join(_raw_run(title, parts, i, j))
     i, j = 0, len(parts)
     while j - i > 1 and _is_site(parts[j - 1], sites):
@@ -132,17 +133,36 @@ def shared_ends(titles: Sequence[str]) -> set[str]:
     return out
 
 
+def _logos(titles: Sequence[str]) -> list[str]:
+    """Variants of at most four words equal to the end part of a longer variant ("اليوم السابع" in an h1
+    logo, and "... - اليوم السابع" in the <title>): the site's name, not the headline."""
+    ends = set()
+    for t in titles:
+        parts = split_parts(t)
+        if len(parts) >= 2:
+            ends.update({_key(parts[0]), _key(parts[-1])})
+    out = []
+    for t in titles:
+        if len(t.split()) <= 4 and _key(t) in ends:
+            longer = [x for x in titles if _key(t) != _key(x) and _key(t) in _key(x)]
+            n = len(t.split())
+            if longer and all(len(x.split()) - n >= max(5, 2 * n) for x in longer):
+                out.append(t)
+    return out
+
+
 def choose(candidates: dict[str, list[str]], sites: Sequence[str]) -> str | None:
     """The bare headline from the sources' candidates ({source: [texts]}), or None when none is usable."""
     texts = {src: [clean_text(t) for t in ts if t and t.strip()] for src, ts in candidates.items()}
     all_titles = [t for ts in texts.values() for t in ts]
-    site_names = [*sites, *shared_ends(all_titles)]
+    logos = _logos(all_titles)  # a short variant that is the end part of another: the site's name
+    site_names = [*sites, *shared_ends(all_titles), *logos]
     bare: list[tuple[str, str]] = []  # (source, text)
     for src in SOURCES:
         for t in texts.get(src, []):
             b = strip_affixes(t, site_names, all_titles)
             words = len(b.split())
-            if words < 2 or words > MAX_WORDS or not has_arabic(b) or _is_site(b, sites):
+            if words < 2 or words > MAX_WORDS or not has_arabic(b) or _is_site(b, [*sites, *logos]):
                 continue
             if src == "h1" and words < 3 and len(texts.get("h1", [])) > 1:
                 continue  # a logo or a section name in an h1 among several

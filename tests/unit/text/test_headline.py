@@ -230,3 +230,17 @@ def test_a_site_logo_as_the_only_h1_is_not_the_headline_nor_cuts_it() -> None:
 def test_a_short_headline_in_the_h1_still_cuts_a_longer_affix() -> None:
     short = "زلزال يضرب الساحل"
     assert choose({"h1": [short], "title": [f"{short} - موقع أخبار المدينة الأول"]}, []) == short
+
+
+def test_microdata_headline_is_structured_data_like_jsonld() -> None:
+    html = page(f'<meta itemprop="headline" content="{H}"><title>{H} | الموقع</title>')
+    assert read(html).candidates["jsonld"] == [H]
+    assert clean(html).title == H
+
+
+def test_an_xhtml_page_with_an_encoding_declaration_is_read() -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + page(
+        meta("og:title", f"{H} - الموقع"), f"<h1>{H}</h1>"
+    )
+    assert read(html).candidates["og"] == [f"{H} - الموقع"]
+    assert clean(html).title == H

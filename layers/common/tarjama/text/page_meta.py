@@ -36,6 +36,8 @@ _NOT_LEAD = {
 }
 _ARTICLE_TYPES = ("article", "report", "posting", "newsarticle")
 MAX_JSONLD = 200_000
+# lxml refuses a str that declares its encoding (XHTML pages): the declaration goes, the text is decoded.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 @dataclass
@@ -92,7 +94,7 @@ def read(raw: str) -> PageMeta:
     try:
         import lxml.html
 
-        root = lxml.html.fromstring(raw)
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", raw, count=1))
     except Exception:  # not parseable as HTML: no metadata, the plain rules apply
         return meta
     try:
@@ -124,6 +126,11 @@ def _read(root: Any, meta: PageMeta) -> None:
                 _walk_ld(json.loads(script.text[:MAX_JSONLD], strict=False), meta)
             except ValueError:
                 continue
+    for el in root.iter():  # microdata: itemprop="headline" (an element's text or a meta's content)
+        if isinstance(el.tag, str) and (el.get("itemprop") or "").strip().lower() == "headline":
+            text = el.get("content") if el.tag == "meta" else _text(el)
+            if text:
+                meta.candidates.setdefault("jsonld", []).append(str(text))
     h1s = list(root.iter("h1"))
     inside = [h for h in h1s if any(a.tag in ("article", "main") for a in h.iterancestors())]
     meta.candidates["h1"] = [_text(h) for h in (inside or h1s)[:3]]

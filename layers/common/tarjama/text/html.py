@@ -1,12 +1,14 @@
 """HTML in: the main text through trafilatura, as lines for the same line rules as plain text.
 
 trafilatura runs precision-leaning (favor_precision, no comments, no tables, no images, no links) and keeps
-headings and paragraph breaks. Its title (from the page metadata) becomes the first line; the line rules
-then treat it like a scraped title (a repeated h1 is dropped as `duplicate_title`). When trafilatura finds
-no main text (very short or unusual pages) a plain fallback keeps the text of block elements outside
-nav/header/footer/aside/script/style/form.
+headings and paragraph breaks; a recall-leaning run gives back what precision dropped between its own first
+and last line. What the page's markup says about itself (`page_meta`) adds three things the extractor
+misses: the bare headline (`headline.choose`: it becomes the article's title, and a repeated h1 in the body
+is dropped as `duplicate_title`), the standfirst styled apart above the body, and body subheadings. Without
+a usable headline in the markup, trafilatura's title is the first line and the line rules treat it like a
+scraped title. When trafilatura finds no main text (very short or unusual pages) a plain fallback keeps
+the text of block elements outside nav/header/footer/aside/script/style/form.
 """
-
 from __future__ import annotations
 
 import re

@@ -244,3 +244,15 @@ def test_an_xhtml_page_with_an_encoding_declaration_is_read() -> None:
     )
     assert read(html).candidates["og"] == [f"{H} - الموقع"]
     assert clean(html).title == H
+
+
+def test_an_h1_written_a_little_differently_from_the_chosen_headline_is_not_a_paragraph() -> None:
+    # og:title and JSON-LD agree on the headline; the h1 on the page adds a tail and other punctuation
+    h1 = f"{H}.. بالتفاصيل"
+    head = meta("og:title", H) + ld({"@type": "NewsArticle", "headline": H})
+    a = clean(page(head, f"<h1>{h1}</h1>"))
+    assert a.title == H
+    assert a.paragraphs == BODY
+    assert ("الحكومة تقر زيادة الحد الأدنى للأجور اعتبارا من يوليو.. بالتفاصيل", "duplicate_title") in [
+        (r.text, r.reason) for r in a.removed
+    ]

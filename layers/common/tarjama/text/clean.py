@@ -27,10 +27,11 @@ from tarjama.errors import EmptyAfterCleaningError, InvalidInputError, NotArabic
 from tarjama.text.features import Features, features, strip_closers
 from tarjama.text.language import MAX_CHARS, Detector, check_arabic
 from tarjama.text.lexicon import lexicon
-from tarjama.text.normalize import collapse_spaces, normalize_chars
+from tarjama.text.normalize import collapse_spaces, match_key, normalize_chars
 from tarjama.text.script import letter_counts
 from tarjama.text.types import Article, InputFormat, Removed
 
+_NON_WORD = re.compile(r"[^\w]+|_+")
 _BULLET = re.compile(r"[-–•*·▪◦]\s|\d{1,2}[.)-]\s")
 
 
@@ -87,6 +88,16 @@ def _is_arabic(f: Features) -> bool:
     return f.arabic * 2 >= f.letters and f.arabic > 0
 
 
+def _same_headline(f: Features, headline: str) -> bool:
+    """A line that is the markup's headline written a little differently (punctuation, a spelling variant,
+    a kicker word before it): the page's h1 beside its og:title."""
+    if f.words < 3:
+        return False
+    a = " ".join(_NON_WORD.sub(" ", match_key(f.text)).split())
+    b = " ".join(_NON_WORD.sub(" ", match_key(headline)).split())
+    return a == b or (len(b.split()) >= 4 and b in a and f.words <= len(b.split()) + 2)
+
+
 def _is_credit(f: Features) -> bool:
     return lexicon().credit_words.match(f.key) is not None or bool(re.search(r"\(\s*\w+\s*\)$", f.text))
 
@@ -127,7 +138,9 @@ def _header(lines: list[_Line], has_prose: bool, forced: str | None = None) -> _
     longs = [ln for ln in candidates if ln.f.words >= 4]
     repeated = next((ln for ln in longs if counts[ln.f.text] > 1), None)
     if forced is not None:
-        found = next((ln for ln in candidates if ln.f.text == forced), None)
+        found = next((ln for ln in candidates if ln.f.text == forced), None) or next(
+            (ln for ln in candidates if _same_headline(ln.f, forced)), None
+        )
         title, repeated = found, found if found is not None and counts[forced] > 1 else None
     elif repeated is not None:
         title = repeated
@@ -142,7 +155,9 @@ def _header(lines: list[_Line], has_prose: bool, forced: str | None = None) -> _
         if ln is title:
             before = False
             continue
-        if ln.f.words <= 12 and lexicon().byline.match(" ".join(ln.f.tokens)):
+        if forced is not None and _same_headline(ln.f, forced):
+            ln.reason = "duplicate_title"
+        elif ln.f.words <= 12 and lexicon().byline.match(" ".join(ln.f.tokens)):
             ln.reason = "byline"
         elif ln.f.words < 4:
             ln.reason = "section"
@@ -233,9 +248,13 @@ def _clean_lines(lines: list[_Line], forced: str | None = None) -> Article:
     seen = {title_text}
     paragraphs: list[str] = []
     for ln in lines:
-        if not ln.kept or ln is title:
+        if not ln.kept:
             continue
-        if ln.f.text == title_text:
+        if ln is title:
+            if ln.f.text != title_text:  # the markup's headline stands for this line (same_headline)
+                ln.reason = "duplicate_title"
+            continue
+        if ln.f.text == title_text or (forced is not None and _same_headline(ln.f, forced)):
             ln.reason = "duplicate_title"
         elif ln.f.text in seen:
             ln.reason = "duplicate"

@@ -9,6 +9,7 @@ a usable headline in the markup, trafilatura's title is the first line and the l
 scraped title. When trafilatura finds no main text (very short or unusual pages) a plain fallback keeps
 the text of block elements outside nav/header/footer/aside/script/style/form.
 """
+
 from __future__ import annotations
 
 import re

@@ -18,6 +18,9 @@ from tarjama.errors import TarjamaError
 # Module names under tarjama.commands; each has `register(subparsers)` that sets `func` on its parsers.
 COMMANDS = ("text", "digest", "models", "store", "invoke", "serve", "bulk")
 
+# Commands that run the Lambda handlers themselves keep the handlers' JSON logs and metric lines.
+HANDLER_COMMANDS = frozenset({"serve", "invoke"})
+
 EXIT_USER_ERROR = 2
 EXIT_SERVICE_ERROR = 3
 
@@ -25,6 +28,9 @@ EXIT_SERVICE_ERROR = 3
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tarjama", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"tarjama {__version__}")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="structured logs (INFO) and metric lines on stderr"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"tarjama.commands.{name}").register(sub)
@@ -34,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in HANDLER_COMMANDS:
+        return _run(args)
+    from tarjama.observability import quiet_for_people
+
+    with quiet_for_people(verbose=bool(args.verbose)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except TarjamaError as exc:

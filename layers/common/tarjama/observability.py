@@ -7,16 +7,22 @@ than through `Metrics.flush_metrics`, so no handler decorator is needed and noth
 is not a Lambda invocation. Every emitted metric is also counted in-process (`metric_counts`), which the
 tests and `tarjama serve` can read.
 
+Interactive commands (`tarjama bulk`, `tarjama digest`, ...) print for people: `quiet_for_people` keeps
+the structured lines to WARNING and above, and no metric lines, unless `--verbose` or LOG_LEVEL asks for
+more. Lambda handlers (and `tarjama serve` / `invoke`, which run them) keep every JSON line.
+
 Never log article text: log ids, counts, sizes and error codes only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from aws_lambda_powertools import Logger
@@ -61,7 +67,7 @@ def emit_metric(
     """
     with _lock:
         metric_counts[name] += value
-    if is_metrics_disabled():
+    if is_metrics_disabled() or not _write_metrics:
         return
     try:
         provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE)
@@ -76,6 +82,34 @@ def emit_metric(
     with _lock:
         stream.write(line + "\n")
         stream.flush()
+
+
+_write_metrics = True
+
+
+@contextlib.contextmanager
+def quiet_for_people(verbose: bool = False) -> Iterator[None]:
+    """For the block (an interactive command): WARNING+ logs and no EMF lines, unless `verbose` or the
+    LOG_LEVEL environment variable says otherwise (then that level, metrics included at INFO or below)."""
+    global _write_metrics  # noqa: PLW0603 - one process, one audience
+    if in_lambda():
+        yield
+        return
+    saved = (logger.log_level, _write_metrics)
+    level = (os.environ.get("LOG_LEVEL") or ("INFO" if verbose else "WARNING")).upper()
+    logger.setLevel(level)
+    _write_metrics = level in ("DEBUG", "INFO")
+    # The model libraries' own progress bars are not for the reader of a command's output either.
+    quiet_libraries = {"HF_HUB_DISABLE_PROGRESS_BARS": "1", "TRANSFORMERS_VERBOSITY": "error"}
+    added = [k for k in quiet_libraries if k not in os.environ] if not _write_metrics else []
+    os.environ.update({k: quiet_libraries[k] for k in added})
+    try:
+        yield
+    finally:
+        logger.setLevel(saved[0])
+        _write_metrics = saved[1]
+        for key in added:
+            os.environ.pop(key, None)
 
 
 _tracer: Any = None

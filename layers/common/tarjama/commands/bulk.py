@@ -71,6 +71,10 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
+        "--verbose", "-v", action="store_true", default=argparse.SUPPRESS,
+        help="structured logs (INFO) and metric lines on stderr",
+    )  # fmt: skip
+    p.add_argument(
         "--model-type",
         choices=MODEL_TYPES,
         help="model tier of the lines without options.model_type (default: TARJAMA_MODEL_TYPE)",

@@ -75,7 +75,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from tarjama.commands.glossary_arg import load
 
     glossary = load(args.glossary)
-    result = build_digester(settings).digest(raw, fmt=args.format, options=options, glossary=glossary)
+    from tqdm import tqdm
+
+    # A bar for a person at a terminal (tqdm leaves it out when stderr is not one), then the summary.
+    with tqdm(total=1, desc="digest", unit=" article", file=sys.stderr, disable=None, leave=False) as bar:
+        result = build_digester(settings).digest(raw, fmt=args.format, options=options, glossary=glossary)
+        bar.update(1)
+    u = result.usage
+    print(
+        f"digested 1 article: {u.sentences} sentences, {u.tokens_in} tokens in, "
+        f"{result.timings_ms.get('total', 0):g} ms{' (from the cache)' if result.cached else ''}",
+        file=sys.stderr,
+    )
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -97,6 +108,10 @@ def register(sub: Any) -> None:
     p.add_argument("--backend", choices=["ctranslate2", "transformers"], help="Default: TARJAMA_BACKEND.")
     p.add_argument("--model-type", choices=MODEL_TYPES, help="Model tier (default: TARJAMA_MODEL_TYPE).")
     p.add_argument("--format", choices=["auto", "text", "html"], default="auto")
+    p.add_argument(
+        "--verbose", "-v", action="store_true", default=argparse.SUPPRESS,
+        help="structured logs (INFO) and metric lines on stderr",
+    )  # fmt: skip
     from tarjama.commands.glossary_arg import add_argument
 
     add_argument(p)

@@ -42,15 +42,27 @@ class LocalRun:
     rounds: int
 
 
-def _bar(status: JobStatus | None, width: int = 30) -> str:
-    if status is None or status.total is None:
-        return "splitting..."
-    done = status.succeeded + status.failed
-    filled = width if not status.total else min(width, done * width // status.total)
-    return (
-        f"[{'#' * filled}{'.' * (width - filled)}] {done}/{status.total} "
-        f"ok {status.succeeded} failed {status.failed} ({status.state})"
-    )
+class Progress:
+    """The job's progress for people (tqdm on `stream`): articles accounted for out of the total, once the
+    split knows it, with the successes and failures so far."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=None, file=stream, unit=" articles", desc="splitting", dynamic_ncols=True)
+
+    def update(self, status: JobStatus | None) -> None:
+        if status is None:
+            return
+        if status.total is not None and self._bar.total != status.total:
+            self._bar.total = status.total
+        self._bar.set_description(status.state, refresh=False)
+        self._bar.set_postfix(ok=status.succeeded, failed=status.failed, refresh=False)
+        self._bar.n = status.succeeded + status.failed
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 class LocalBulk:
@@ -116,12 +128,19 @@ class LocalBulk:
         progress: TextIO | None = None,
     ) -> int:
         """Run the worker until every job is done (bounded by rounds and by idle polls); returns rounds."""
+        bar = Progress(progress) if progress is not None else None
+        try:
+            return self._drain(job_ids, max_rounds, max_idle, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _drain(self, job_ids: list[str], max_rounds: int, max_idle: int, bar: Progress | None) -> int:
         idle = 0
         for rounds in range(1, max_rounds + 1):
             statuses = [self.jobs.get(j) for j in job_ids]
-            if progress is not None and statuses:
-                progress.write("\r" + _bar(statuses[0]))
-                progress.flush()
+            if bar is not None and statuses:
+                bar.update(statuses[0])
             if all(s is not None and s.state in TERMINAL for s in statuses):
                 return rounds
             if self.drain_once():
@@ -142,8 +161,6 @@ class LocalBulk:
         rounds = self.drain([job_id], progress=progress)
         status = self.jobs.get(job_id)
         assert status is not None
-        if progress is not None:
-            progress.write("\n")
         if status.state == "failed":
             reason = status.errors[0].get("message") if status.errors else "its results could not be written"
             raise StoreUnavailableError(f"Job {job_id} failed: {reason}", details={"job": job_id})

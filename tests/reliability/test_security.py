@@ -232,7 +232,8 @@ def test_logs_of_a_full_run_hold_no_article_text(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TARJAMA_", "AWS_"))}
     env.update({"TARJAMA_MODELS": "tiny", "TARJAMA_MODEL_DIR": str(tiny_model_dir), "TARJAMA_THREADS": "1"})
     bulk = subprocess.run(
-        [str(TARJAMA), "bulk", str(upload), "--out", str(tmp_path / "out"), "--quiet"],
+        # --verbose: the structured logs a deployed run writes (a person's run shows only WARNING+)
+        [str(TARJAMA), "bulk", str(upload), "--out", str(tmp_path / "out"), "--quiet", "--verbose"],
         cwd=ROOT,
         env=env,
         capture_output=True,

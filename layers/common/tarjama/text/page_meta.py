@@ -19,8 +19,8 @@ _LEAD = re.compile(
     r"|abstract|teaser|dek|deck|article-?desc\w*|description)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-# Containers whose text is never the article's lead.
-_NOT_LEAD = {
+# Containers whose text is never the article's lead nor a body block.
+_NOT_LEAD = (
     "nav",
     "aside",
     "footer",
@@ -33,7 +33,16 @@ _NOT_LEAD = {
     "figcaption",
     "script",
     "style",
-}
+)
+_BLOCK_TAGS = ("p", "div", "h2", "h3", "h4", "span", "strong", "b", "em", "section")
+# Body blocks (p, h2-h4, a div without child elements) and any block-ish element with a class or id (a lead?).
+_BLOCK_XPATH = (
+    "//*[self::p or self::h2 or self::h3 or self::h4 or (self::div and not(*)) or (("
+    + " or ".join(f"self::{t}" for t in _BLOCK_TAGS)
+    + ") and (@class or @id))][not("
+    + " or ".join(f"ancestor::{t}" for t in _NOT_LEAD)
+    + ")]"
+)
 _ARTICLE_TYPES = ("article", "report", "posting", "newsarticle")
 MAX_JSONLD = 200_000
 # lxml refuses a str that declares its encoding (XHTML pages): the declaration goes, the text is decoded.
@@ -126,27 +135,29 @@ def _read(root: Any, meta: PageMeta) -> None:
                 _walk_ld(json.loads(script.text[:MAX_JSONLD], strict=False), meta)
             except ValueError:
                 continue
-    for el in root.iter():  # microdata: itemprop="headline" (an element's text or a meta's content)
-        if isinstance(el.tag, str) and (el.get("itemprop") or "").strip().lower() == "headline":
+    for el in root.xpath("//*[@itemprop]"):  # microdata: itemprop="headline" (text, or a meta's content)
+        if (el.get("itemprop") or "").strip().lower() == "headline":
             text = el.get("content") if el.tag == "meta" else _text(el)
             if text:
                 meta.candidates.setdefault("jsonld", []).append(str(text))
     h1s = list(root.iter("h1"))
-    inside = [h for h in h1s if any(a.tag in ("article", "main") for a in h.iterancestors())]
+    inside = root.xpath("//h1[ancestor::article or ancestor::main]")
     meta.candidates["h1"] = [_text(h) for h in (inside or h1s)[:3]]
-    for pos, el in enumerate(root.iter()):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag not in ("p", "div", "h2", "h3", "h4", "span", "strong", "b", "em", "section"):
-            continue
-        if any(a.tag in _NOT_LEAD for a in el.iterancestors()) or tag in _NOT_LEAD:
+    # Candidate blocks in document order, outside lists, navigation and the like (selected by XPath, in C:
+    # a Python walk up every element's ancestors is quadratic on deep pages).
+    for pos, el in enumerate(root.xpath(_BLOCK_XPATH)):
+        tag = el.tag
+        attrs = " ".join(filter(None, [el.get("class"), el.get("id")]))
+        lead = bool(attrs) and _LEAD.search(attrs) is not None
+        block = tag in ("p", "h2", "h3", "h4") or (tag == "div" and len(el) == 0)
+        if not (block or lead):
             continue
         text = _text(el)
         if not text:
             continue
-        if tag in ("p", "h2", "h3", "h4") or (tag == "div" and len(el) == 0):
+        if block:
             meta.blocks.append((pos, text))
             if tag in ("h2", "h3", "h4"):
                 meta.headings.add(pos)
-        attrs = " ".join(filter(None, [el.get("class"), el.get("id")]))
-        if attrs and _LEAD.search(attrs) and len(text.split()) >= 8:
+        if lead and len(text.split()) >= 8:
             meta.leads.append((pos, text))

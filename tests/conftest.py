@@ -4,7 +4,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.plugins.aws", "tests.plugins.models"]
+pytest_plugins = ["tests.plugins.api", "tests.plugins.aws", "tests.plugins.bulk", "tests.plugins.models"]
 
 # Hypothesis profiles. "ci" (used when HYPOTHESIS_PROFILE is unset) is derandomized: every run draws the same
 # examples, so the suite cannot fail on a run where nothing changed. "dev" draws new random examples on each

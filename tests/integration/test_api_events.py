@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +18,9 @@ from tarjama import observability
 from tarjama.local.functions import LambdaContext
 from tarjama.pipeline import Digester
 
-from tests.plugins.aws import handler_env
+from tests.plugins.api import EVENTS, header, invoke, load_event, new_handler
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENTS = ROOT / "events"
 
 # file -> (status, error code or None)
 EXPECTED: dict[str, tuple[int, str | None]] = {
@@ -64,47 +61,9 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
 }
 
 
-def load_event(name: str, **changes: Any) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
-    event.update(changes)
-    return event
-
-
-def header(response: dict[str, Any], name: str) -> str | None:
-    for key, values in (response.get("multiValueHeaders") or {}).items():
-        if key.lower() == name.lower():
-            return str(values[0])
-    for key, value in (response.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
-
-
-@pytest.fixture(scope="module")
-def api_env(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[dict[str, str]]:
-    """The handler's environment: tiny models, and a fresh table, buckets and queue on the local endpoint."""
-    with handler_env("api", tiny_model_dir) as env:
-        yield env
-
-
-def new_handler() -> Any:
-    """The real handler of functions/api/app.py, imported as the image's Command names it, with an app of
-    its own (built on its first event from this module's environment): a new one is a cold start."""
-    sys.path.insert(0, str(ROOT))
-    return importlib.import_module("functions.api.app").make_handler()
-
-
 @pytest.fixture(scope="module")
 def handler(api_env: dict[str, str]) -> Any:
     return new_handler()
-
-
-def invoke(handler: Any, event: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    response = handler(event, LambdaContext(function_name="ApiFunction", timeout_seconds=29))
-    ctype = header(response, "Content-Type") or ""
-    body = response["body"]
-    parsed = json.loads(body) if ctype.startswith("application/json") else body
-    return response, parsed
 
 
 def test_every_api_event_file_is_covered() -> None:
@@ -159,8 +118,16 @@ def test_repeat_is_served_from_the_cache_without_loading_a_model(handler: Any) -
 
 
 def test_options_and_ref_are_applied(handler: Any) -> None:
-    _, result = invoke(handler, load_event("api_post_digest_options.json"))
-    assert result["summary"] is None or result["summary"]["method"] == "none"
+    event = load_event("api_post_digest_options.json")  # summary none, beam 2, ref opt-1
+    _, result = invoke(handler, event)
+    assert result["summary"] is None
+    assert result["ref"] == "opt-1"
+    payload = json.loads(event["body"])
+    defaults = {"text": payload["text"], "ref": "opt-2"}  # the same article with the server's options
+    _, plain = invoke(handler, load_event("api_post_digest_options.json", body=json.dumps(defaults)))
+    assert plain["ref"] == "opt-2"
+    assert plain["summary"] is not None and plain["summary"]["method"] == "extractive"
+    assert plain["id"] != result["id"]  # the beam size is part of what was computed (and of its key)
 
 
 def test_html_scripts_are_never_echoed_executable(handler: Any) -> None:
@@ -338,4 +305,5 @@ def test_hostile_ids_are_404_without_echoing_them_whole(handler: Any, path: str)
     assert response["statusCode"] == 404
     assert body["error"]["code"] == "not_found"
     assert len(response["body"]) < 1000
-    assert "<script>" not in response["body"] or header(response, "Content-Type") == "application/json"
+    assert header(response, "Content-Type") == "application/json"
+    assert "<script>" not in response["body"]  # echoed ids are clipped and their markup escaped

@@ -11,9 +11,7 @@ import pytest
 from tarjama.cli import main
 from tarjama.local.functions import LambdaContext
 
-from tests.integration.test_api_events import api_env, load_event, new_handler
-
-__all__ = ["api_env"]
+from tests.plugins.api import load_event, new_handler
 
 TEXT = (
     "قال رئيس الوزراء الكاظمي إن المحادثات ستستأنف الأسبوع المقبل في بغداد بمشاركة وفود من عدة دول.\n\n"

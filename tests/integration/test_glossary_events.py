@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_api_events import api_env, header, invoke, load_event, new_handler
-
-__all__ = ["api_env"]  # the module-scoped environment fixture: this module gets its own table
+from tests.plugins.api import header, invoke, load_event, new_handler
 
 # In order: (event file, status, error code or None)
 SEQUENCE: list[tuple[str, int, str | None]] = [

@@ -7,8 +7,6 @@ and a clean Ctrl-C.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import signal
 import subprocess
@@ -22,48 +20,12 @@ import pytest
 import requests
 from tarjama.local.endpoint import free_port
 
+from tests.plugins.serve import Server, error_code, event_body, start_server
+
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
 TARJAMA = Path(sys.executable).with_name("tarjama")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def event_body(name: str) -> str:
-    return str(json.loads((EVENTS / name).read_text(encoding="utf-8"))["body"])
-
-
-class Server:
-    def __init__(self, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-        self.proc, self.url, self.log = proc, url, log
-
-    def post(self, path: str, data: bytes | str, ctype: str = "application/json") -> requests.Response:
-        body = data.encode() if isinstance(data, str) else data
-        return requests.post(self.url + path, data=body, headers={"Content-Type": ctype}, timeout=120)
-
-    def get(self, path: str) -> requests.Response:
-        return requests.get(self.url + path, timeout=60)
-
-
-def start_server(model_dir: Path, tmp: Path, port: int) -> Server:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TARJAMA_", "AWS_"))}
-    env.update({"TARJAMA_MODELS": "tiny", "TARJAMA_MODEL_DIR": str(model_dir), "TARJAMA_THREADS": "1"})
-    log = tmp / "serve.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [str(TARJAMA), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=sink, stderr=sink
-        )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # bounded: 60 s
-        if proc.poll() is not None:
-            raise RuntimeError("tarjama serve exited:\n" + log.read_text(errors="replace")[-3000:])
-        try:
-            if requests.get(url + "/v1/health", timeout=1).status_code == 200:
-                return Server(proc, url, log)
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("tarjama serve did not answer")
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +38,6 @@ def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             srv.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             srv.proc.kill()
-
-
-def error_code(response: requests.Response) -> str:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    return str(body["error"]["code"])
 
 
 def test_health_reports_tiny_models(server: Server) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 from tarjama.local import free_port
 
-from tests.integration.test_serve import Server, error_code, event_body, start_server
+from tests.plugins.serve import Server, error_code, event_body, start_server
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 CSV = '\ufeffar,en\r\nالكاظمي,Kadhimi\r\n"فيلق القدس","the Quds Force"\r\n'.encode()

@@ -96,7 +96,7 @@ class Served:
 
 @pytest.fixture(scope="session")
 def served(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    from tests.integration.test_serve import start_server
+    from tests.plugins.serve import start_server
 
     port = free_port()
     server = start_server(tiny_model_dir, tmp_path_factory.mktemp("reliability-serve"), port)

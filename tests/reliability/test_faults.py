@@ -36,12 +36,10 @@ from tarjama.service import build_digester
 from tarjama.store import build_store
 from tarjama.store.clients import store_config
 
-from tests.integration.test_bulk import BulkEnv, assert_accounted, bulk_env, seed_sentences, write_jsonl
 from tests.plugins.aws import FaultProxy, read_body
+from tests.plugins.bulk import BulkEnv, assert_accounted, seed_sentences, write_jsonl
 from tests.reliability.conftest import Api, new_handler
 from tests.reliability.results import Recorder
-
-__all__ = ["bulk_env"]  # the bulk engineer's fixture, reused
 
 # --------------------------------------------------------------------------------------------- DynamoDB
 

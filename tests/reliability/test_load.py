@@ -21,7 +21,7 @@ from typing import Any
 import requests
 from tarjama.text import normalize
 
-from tests.integration.test_bulk import seed_sentences
+from tests.plugins.bulk import seed_sentences
 from tests.reliability.catalogue import ARTICLE
 from tests.reliability.conftest import ROOT, Served
 from tests.reliability.results import Recorder, percentiles

@@ -20,13 +20,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.integration.test_bulk import seed_sentences
+from tests.plugins.bulk import seed_sentences
+from tests.plugins.deploy import actions, functions, handler_entry, load_template, statements
 from tests.reliability.catalogue import ARTICLE
 from tests.reliability.conftest import ROOT, Served
 from tests.reliability.results import Recorder
-from tests.unit.test_template import FUNCS, _actions, _entry, _statements
 
 PACKAGE = ROOT / "layers" / "common"
+FUNCS = functions(load_template())
 TARJAMA = Path(sys.executable).with_name("tarjama")
 
 # boto3 client methods -> the IAM actions they need. TransactWriteItems has no action of its own: IAM
@@ -115,8 +116,8 @@ def test_every_function_is_granted_what_its_code_calls(recorder: Recorder) -> No
     table: dict[str, dict[str, list[str]]] = {}
     missing: dict[str, set[str]] = {}
     for function in sorted(FUNCS):
-        _, module, _ = _entry(function)
-        granted = {a for st in _statements(function) for a in _actions(st)}
+        _, module, _ = handler_entry(FUNCS[function])
+        granted = {a for st in statements(FUNCS[function]) for a in actions(st)}
         used = used_actions(module)
         lacking = {a for a in set(used) - granted if (function, a) not in NOT_ON_THE_PATH}
         if lacking:

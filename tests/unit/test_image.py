@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.unit.deploy_support import (
+from tests.plugins.deploy import (
     DOCKERFILE,
     LAYER_REQUIREMENTS,
     REPO,

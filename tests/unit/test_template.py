@@ -16,20 +16,25 @@ import pytest
 from packaging.requirements import Requirement
 from tarjama.config import ENV_PREFIX, Settings
 
-from tests.unit.deploy_support import (
+from tests.plugins.deploy import (
     LAYER_REQUIREMENTS,
     REPO,
     RUNTIME_REQUIREMENTS,
     TEMPLATE,
     TOOLS_PYTHON,
+    actions,
     closure,
     functions,
+    handler_entry,
     load_template,
     pins,
     probe_import,
     pyproject,
     read_requirements,
     site_with_only,
+)
+from tests.plugins.deploy import (
+    statements as function_statements,
 )
 
 T = load_template()
@@ -56,14 +61,7 @@ def _env(name: str) -> dict[str, Any]:
 
 
 def _entry(name: str) -> tuple[list[Path], str, str]:
-    """(code roots, module, callable) as Lambda will resolve them for this function."""
-    props = FUNCS[name]["Properties"]
-    if props.get("PackageType") == "Image":
-        handler = props["ImageConfig"]["Command"][0]
-        module, attr = handler.rsplit(".", 1)
-        return [REPO], module, attr  # the Dockerfile copies functions/ into the task root
-    module, attr = props["Handler"].rsplit(".", 1)
-    return [REPO / props["CodeUri"]], module, attr
+    return handler_entry(FUNCS[name])
 
 
 def _requirements(name: str) -> Path:
@@ -176,16 +174,11 @@ DATA_SERVICES = ("s3:", "dynamodb:", "sqs:")
 
 
 def _statements(name: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for policy in FUNCS[name]["Properties"].get("Policies", []):
-        assert isinstance(policy, dict) and "Statement" in policy, f"{name}: use explicit statements"
-        out.extend(policy["Statement"])
-    return out
+    return function_statements(FUNCS[name])
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:
-    actions = statement["Action"]
-    return [actions] if isinstance(actions, str) else list(actions)
+    return actions(statement)
 
 
 def _resources(statement: dict[str, Any]) -> list[Any]:

@@ -139,7 +139,7 @@ def test_a_replaced_glossary_is_read_again(dynamodb: Any, dynamo_table: str) -> 
 
 def test_every_call_is_one_the_api_and_worker_policies_grant(dynamodb: Any, dynamo_table: str) -> None:
     """The glossary store runs on the table grants the functions already had: no Scan, no Query."""
-    from tests.unit.deploy_support import functions, load_template
+    from tests.plugins.deploy import functions, load_template
 
     called: set[str] = set()
     dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: called.add(model.name))

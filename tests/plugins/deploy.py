@@ -1,5 +1,6 @@
-"""Helpers for the deploy checks (test_template.py, test_image.py): the template as data, requirement
-closures from installed metadata, and "an environment with only these distributions" built from symlinks.
+"""Helpers for the deploy checks (test_template.py, test_image.py, the reliability suite's security review):
+the template as data (its functions, their handlers and IAM statements), requirement closures from
+installed metadata, and "an environment with only these distributions" built from symlinks.
 
 Why symlinks: creating a venv per function and installing from an index is slow and needs the network.
 The .venv already holds every pinned distribution; a directory that links only the files of a closure's
@@ -77,6 +78,31 @@ def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------ requirements
+
+
+def handler_entry(function: dict[str, Any]) -> tuple[list[Path], str, str]:
+    """(code roots, module, callable) of a function resource, as Lambda will resolve them."""
+    props = function["Properties"]
+    if props.get("PackageType") == "Image":
+        handler = props["ImageConfig"]["Command"][0]
+        module, attr = handler.rsplit(".", 1)
+        return [REPO], module, attr  # the Dockerfile copies functions/ into the task root
+    module, attr = props["Handler"].rsplit(".", 1)
+    return [REPO / props["CodeUri"]], module, attr
+
+
+def statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    """The IAM statements of a function resource (every policy must be written as explicit statements)."""
+    out: list[dict[str, Any]] = []
+    for policy in function["Properties"].get("Policies", []):
+        assert isinstance(policy, dict) and "Statement" in policy, "use explicit statements"
+        out.extend(policy["Statement"])
+    return out
+
+
+def actions(statement: dict[str, Any]) -> list[str]:
+    found = statement["Action"]
+    return [found] if isinstance(found, str) else list(found)
 
 
 def read_requirements(path: Path) -> list[Requirement]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_bulk import seed_sentences
+from tests.plugins.bulk import seed_sentences
 
 TARJAMA = Path(sys.executable).with_name("tarjama")
 

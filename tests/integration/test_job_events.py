@@ -16,9 +16,7 @@ from tarjama.bulk.submit import submit_single
 from tarjama.local.bulk import LocalBulk
 from tarjama.service import build_digester
 
-from tests.integration.test_bulk import BulkEnv, bulk_env, seed_sentences, write_jsonl
-
-__all__ = ["bulk_env"]
+from tests.plugins.bulk import BulkEnv, seed_sentences, write_jsonl
 
 PATTERN = {"source": ["tarjama"], "detail-type": ["Digest Job State Change"]}
 

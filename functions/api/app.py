@@ -1,7 +1,9 @@
 """API Lambda: API Gateway REST proxy events -> tarjama's HTTP API. Thin: all logic is in tarjama.api.
 
 One app per process (a Lambda execution environment), built on the first invocation from the settings in
-the environment at that moment: importing this module loads nothing and reads nothing.
+the environment at that moment: importing this module loads nothing and reads nothing, except with
+TARJAMA_EAGER_INIT=true (the template sets it when provisioned concurrency is on): then the init phase,
+which provisioned environments run before any request, builds the app and loads the default tier's models.
 """
 
 from __future__ import annotations
@@ -17,16 +19,24 @@ from tarjama.observability import get_tracer
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def build_app() -> Api:
+def build_app(*, warm: bool = False) -> Api:
     from tarjama.service import build_digester
 
     settings = Settings.from_env()
-    return create_app(settings, build_digester(settings))
+    digester = build_digester(settings)
+    if warm:  # the models of the server's default tier and summary mode, loaded now rather than by a request
+        models = digester.ports.models.for_tier(None)
+        models.translator()
+        if settings.summary == "abstractive":
+            models.summarizer()
+            models.back_translator()
+    return create_app(settings, digester)
 
 
-def make_handler() -> Handler:
-    """A Lambda handler with its own app, built on its first call (a new one is a cold start)."""
-    app: Api | None = None
+def make_handler(*, eager: bool = False) -> Handler:
+    """A Lambda handler with its own app, built on its first call (a new one is a cold start), or now with
+    its models loaded when `eager`."""
+    app: Api | None = build_app(warm=True) if eager else None
     lock = threading.Lock()
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -49,4 +59,11 @@ def make_handler() -> Handler:
     return traced
 
 
-handler = make_handler()
+def _eager() -> bool:
+    try:
+        return Settings.from_env().eager_init
+    except ValueError:  # invalid settings: the first request answers with the error, as without eager init
+        return False
+
+
+handler = make_handler(eager=_eager())

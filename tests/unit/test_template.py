@@ -487,3 +487,32 @@ def test_transformed_api_carries_the_gateway_responses() -> None:
     assert throttled["statusCode"] == "429"
     assert throttled["responseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
     assert _rendered(throttled["responseTemplates"]["application/json"])["error"]["code"] == "throttled"
+
+
+# ------------------------------------------------------------------ cold starts
+
+
+def test_provisioned_concurrency_is_off_by_default_and_loads_models_at_init_when_on() -> None:
+    assert T["Parameters"]["ApiProvisionedConcurrency"]["Default"] == 0
+    props = FUNCS["ApiFunction"]["Properties"]
+    assert props["AutoPublishAlias"] == "live"
+    assert props["Environment"]["Variables"]["TARJAMA_EAGER_INIT"] == {
+        "Fn::If": ["HasApiProvisionedConcurrency", "true", "false"]
+    }
+    off = _transformed({})
+    aliases = [r for r in off["Resources"].values() if r["Type"] == "AWS::Lambda::Alias"]
+    assert len(aliases) == 1 and aliases[0]["Properties"]["Name"] == "live"
+    assert off["Conditions"]["HasApiProvisionedConcurrency"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ApiProvisionedConcurrency"}, 0]}]
+    }
+    config = aliases[0]["Properties"]["ProvisionedConcurrencyConfig"]
+    assert config == {
+        "Fn::If": [
+            "HasApiProvisionedConcurrency",
+            {"ProvisionedConcurrentExecutions": {"Ref": "ApiProvisionedConcurrency"}},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    # API Gateway calls the alias (the provisioned environments), not $LATEST
+    uris = json.dumps(off["Resources"]["Api"]["Properties"]["Body"])
+    assert "ApiFunctionAliaslive" in uris

@@ -65,6 +65,12 @@ class Settings(BaseModel):
     sync_token_budget: int = Field(
         2500, ge=1, description="Source tokens above which an API request becomes an async job."
     )
+    cold_load_tokens: int = Field(
+        1400, ge=0, description="Budget tokens a cold model load costs (counted when none is loaded)."
+    )
+    eager_init: bool = Field(
+        False, description="Load the models when the API process starts (provisioned concurrency)."
+    )
     bulk_max_file_bytes: int = Field(1 << 30, ge=1, description="Largest bulk upload.")
     bulk_max_articles: int = Field(100_000, ge=1, description="Most articles in one bulk file.")
     bulk_max_article_bytes: int = Field(262_144, ge=1, description="Largest single article in a bulk file.")

@@ -2,7 +2,9 @@
 
 An article whose estimated source tokens exceed what is left of the request's time budget becomes a job (a
 single article against the whole budget; a batch item against what the items before it left). The estimate
-is cheap and needs no tokenizer, so a request that becomes a job never loads a model.
+is cheap and needs no tokenizer, so a request that becomes a job never loads a model. A process that has
+not loaded the request's translator yet (a cold start) must load it first: that time counts too, as
+`cold_load_tokens` of the budget (docs/deploy.md, "Cold starts").
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def estimate_tokens(raw: str, fmt: str) -> int:
     return math.ceil(len(raw.split()) * TOKENS_PER_WORD)
 
 
+def cold_load_tokens(digester: Digester, model_type: str | None, settings: Settings) -> int:
+    """The budget a model load would take: `settings.cold_load_tokens` when the tier's translator is not in
+    memory in this process, else nothing (asking loads nothing)."""
+    loaded = digester.ports.models.for_tier(model_type).loaded()
+    return 0 if loaded.get("translation") else settings.cold_load_tokens
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A digested article (`result`) or an accepted job (`job`); `tokens` is the estimate either way."""
@@ -48,7 +57,7 @@ def digest_or_submit(
     raw = request.raw
     check_size(raw, settings.max_chars)
     options = effective_options(request.options, settings)
-    estimate = estimate_tokens(raw, request.fmt)
+    estimate = estimate_tokens(raw, request.fmt) + cold_load_tokens(digester, options.model_type, settings)
     if estimate > budget:
         # An unknown glossary or bad inline terms are refused now (404/400), not found by the worker later.
         glossing.resolve(options, glossaries=digester.ports.glossaries, glossary=digester.glossary)

@@ -18,8 +18,8 @@ from tarjama.api.schemas import DigestRequest
 from tarjama.config import Settings
 from tarjama.service import build_digester
 
-from tests.integration.test_bulk import seed_sentences
 from tests.plugins.aws import handler_env
+from tests.plugins.bulk import seed_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 TARJAMA = Path(sys.executable).with_name("tarjama")

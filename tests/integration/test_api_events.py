@@ -16,6 +16,7 @@ import boto3
 import pytest
 from tarjama import observability
 from tarjama.local.functions import LambdaContext
+from tarjama.local.poller import QueuePoller
 from tarjama.pipeline import Digester
 
 from tests.plugins.api import EVENTS, header, invoke, load_event, new_handler
@@ -175,34 +176,26 @@ def test_long_article_becomes_a_job_that_the_worker_finishes(handler: Any, api_e
 
     # What Lambda's SQS poller does: hand the queued messages (this job's, and any an earlier test left)
     # to the worker function.
-    sqs = boto3.client("sqs")
     worker = importlib.import_module("functions.worker.app").handler
+    answers: list[Any] = []
+
+    def work(event: dict[str, Any], context: Any) -> Any:
+        answers.append(worker(event, context))
+        return answers[-1]
+
+    poller = QueuePoller(
+        boto3.client("sqs"),
+        api_env["TARJAMA_QUEUE_URL"],
+        work,
+        context_factory=lambda: LambdaContext(function_name="WorkerFunction", timeout_seconds=300),
+    )
     handled = 0
     for _ in range(10):  # bounded
-        got = sqs.receive_message(
-            QueueUrl=api_env["TARJAMA_QUEUE_URL"], MaxNumberOfMessages=10, WaitTimeSeconds=1
-        )
-        messages = got.get("Messages", [])
-        if not messages:
+        count = poller.poll_once()
+        if not count:
             break
-        records = [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:work",
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-        out = worker({"Records": records}, LambdaContext(function_name="WorkerFunction", timeout_seconds=300))
-        assert not (out or {}).get("batchItemFailures")
-        for m in messages:
-            sqs.delete_message(QueueUrl=api_env["TARJAMA_QUEUE_URL"], ReceiptHandle=m["ReceiptHandle"])
-        handled += len(messages)
+        handled += count
+    assert answers and not any((out or {}).get("batchItemFailures") for out in answers)
     assert handled >= 1
 
     response, done = invoke(handler, status_event)

@@ -154,6 +154,14 @@ def why_missed(r: BenchResult, t: Target) -> str:
                 "threads, load "
                 f'average {run.load_average_at_start[:1]} at its start). Levers tried: see "Levers" below.'
             )
+    if t.name.startswith("cold start"):
+        cold = next((c for c in r.cold_start if c.tier == t.tier), None)
+        if cold is not None:
+            text += (
+                f" Imports {cold.import_s:.2f} s, loading the translator {cold.load_s:.2f} s, the first "
+                f"sentence {cold.first_result_s:.2f} s (beam 4, {r.machine.threads_used} threads; the first "
+                "decode of a process also pays CTranslate2's first-call allocations)."
+            )
     if t.unit == "x":
         text += (
             " The two sides do the same work (same sentences, same batches, same lengths); transformers pays "

@@ -120,6 +120,12 @@ def test_tiers_share_each_loaded_model(tiny_settings: Settings) -> None:
     assert latency.translator() is not quality.translator()  # different models
     assert latency.model("ar-en") is latency.translator()  # loaded once, by name
 
+    class Wrapping(ModelProvider):
+        pass
+
+    wrapping = Wrapping(tiny_settings, backend="ctranslate2")
+    assert type(wrapping.for_tier("latency_optimized")) is Wrapping  # the other tier is provided alike
+
 
 def test_each_model_loads_once_even_under_concurrent_first_use(tiny_settings: Settings) -> None:
     provider = ModelProvider(tiny_settings, backend="ctranslate2")

@@ -75,7 +75,8 @@ class ModelProvider:
             return self
         with self._shared.lock:
             if model_type not in self._shared.tiers:
-                self._shared.tiers[model_type] = ModelProvider(
+                # the same class: a provider that wraps its models (the benchmark's) wraps both tiers'
+                self._shared.tiers[model_type] = type(self)(
                     self.settings, backend=self.backend_setting, model_type=model_type, _shared=self._shared
                 )
             return self._shared.tiers[model_type]

@@ -272,3 +272,28 @@ def test_submit_single_result_is_findable(make_bulk: MakeBulk, bulk_env: BulkEnv
     bulk.drain([bad])
     status = bulk.jobs.get(bad)
     assert status is not None and status.status == "failed" and status.errors[0]["code"] == "not_arabic"
+
+
+def test_a_repeated_upload_event_finishes_a_job_left_open(make_bulk: MakeBulk, s3: Any) -> None:
+    """A job whose every article is counted but that nobody finished (the split failed after its count,
+    and S3 sends the event again): the repeated event does not split again, it finishes the job."""
+    from tarjama.bulk.split import results_location
+
+    bulk = make_bulk()
+    bucket, key = str(bulk.settings.input_bucket), "incoming/open.jsonl"
+    job = keys.job_id_for_upload(bucket, key, "v1")
+    results = str(bulk.settings.results_bucket)
+    source = {"bucket": bucket, "key": key, "version": "v1"}
+    location = results_location(job, results)
+    assert bulk.jobs.create(job, kind="bulk", state="running", total=1, results=location, source=source)
+    item = {"line": 1, "id": "a", "ok": False, "error": {"code": "not_arabic", "reason": "Not Arabic."}}
+    s3.put_object(Bucket=results, Key=keys.item_key(job, 1, "a"), Body=json.dumps(item).encode())
+    assert bulk.jobs.count(job, 1, "failed")
+    assert bulk.jobs.get(job).state == "running"  # type: ignore[union-attr]
+
+    again = bulk.splitter.split(bucket, key, version="v1")
+    assert again.skipped and not again.created and again.job_id == job
+    status = bulk.jobs.get(job)
+    assert status is not None and status.state == "done"
+    _, report = outputs(bulk, job)
+    assert [(e["line"], e["code"]) for e in report["errors"]] == [(1, "not_arabic")]

@@ -113,6 +113,9 @@ class Splitter:
                 logger.info(
                     "duplicate upload event; job exists", extra={"job": job_id, "state": current.state}
                 )
+                # The event comes again when the split failed after its count (e.g. finishing an upload
+                # with nothing to queue): the same claimant resumes the job's end, so it cannot stay open.
+                self._finalizer.maybe_finalize(job_id, claimant=f"split:{job_id}")
                 return SplitResult(job_id, created=False, skipped=True, total=current.total or 0)
             logger.info("resuming an unfinished split", extra={"job": job_id})
         sender = BatchSender(

@@ -8,6 +8,10 @@ limit is the glossary's (a full glossary holds 4 MB of terms), and every problem
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -25,6 +29,7 @@ from tarjama.text.glossary_file import build, check_name, media_kind, parse_term
 # A full glossary (10,000 terms of 2 x 200 bytes) is about 4.2 MB as CSV or JSON; Lambda takes 6 MB.
 MAX_BODY_BYTES = 5 * 1024 * 1024
 ACCEPTED = ["application/json", "text/csv", "text/tab-separated-values"]
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
 _SIDE = {"type": "string", "minLength": 1, "maxLength": 200}
@@ -61,6 +66,17 @@ _REQUEST_BODY = {
 }
 
 
+@dataclass(frozen=True)
+class _Operation:
+    """A route's OpenAPI documentation; every glossary route can also answer `503 store_unavailable`."""
+
+    summary: str
+    description: str
+    ok: tuple[str, type[BaseModel]]
+    extra: tuple[str, ...] = ()  # the registry's codes it answers beyond the glossary and general ones
+    openapi_extensions: dict[str, Any] | None = None
+
+
 class TermBody(BaseModel):
     ar: str
     en: str
@@ -95,6 +111,35 @@ class GlossaryList(BaseModel):
     glossaries: list[GlossarySummary]
 
 
+_OPERATIONS = {
+    "putGlossary": _Operation(
+        "Create or replace a glossary",
+        (
+            'Body: JSON `{"terms": [{"ar", "en"}]}`, or CSV / TSV with an `ar,en` header '
+            "(`Content-Type: text/csv` or `text/tab-separated-values`). At most 10,000 terms, each side at "
+            "most 200 bytes. A malformed file is `400 glossary_invalid` with `details.line` (or `index`) and "
+            "`details.reason`."
+        ),
+        ("Stored.", GlossaryPutResponse),
+        extra=("too_large", "unsupported_media_type"),
+        openapi_extensions=_REQUEST_BODY,
+    ),
+    "getGlossary": _Operation(
+        "Get a glossary", "The glossary's version and terms.", ("The glossary.", GlossaryBody)
+    ),
+    "listGlossaries": _Operation(
+        "List glossaries",
+        "Every stored glossary: name, version, number of terms, last update.",
+        ("The glossaries.", GlossaryList),
+    ),
+    "deleteGlossary": _Operation(
+        "Delete a glossary",
+        "Results already made with it stay in the cache under their own keys.",
+        ("Deleted.", GlossaryDeleted),
+    ),
+}
+
+
 def _responses(ok: dict[int, tuple[str, type[BaseModel]]], *extra: str) -> dict[int, OpenAPIResponse]:
     """The registry's glossary and general errors, plus the codes of `extra` this route can also answer."""
     out = responses(ok, "glossary")
@@ -119,25 +164,21 @@ def glossaries_router(store: GlossaryStore | None) -> Router:
             )
         return store
 
-    @router.put(
-        "/v1/glossaries/<name>",
-        summary="Create or replace a glossary",
-        description=(
-            'Body: JSON `{"terms": [{"ar", "en"}]}`, or CSV / TSV with an `ar,en` header '
-            "(`Content-Type: text/csv` or `text/tab-separated-values`). At most 10,000 terms, each side at "
-            "most 200 bytes. A malformed file is `400 glossary_invalid` with `details.line` (or `index`) and "
-            "`details.reason`."
-        ),
-        operation_id="putGlossary",
-        tags=["glossaries"],
-        openapi_extensions=_REQUEST_BODY,
-        responses=_responses(
-            {200: ("Stored.", GlossaryPutResponse)},
-            "too_large",
-            "unsupported_media_type",
-            "store_unavailable",
-        ),
-    )
+    def route(method: str, rule: str, operation_id: str) -> Callable[[_Handler], _Handler]:
+        """A glossary route, documented from its row in `_OPERATIONS`."""
+        op = _OPERATIONS[operation_id]
+        return router.route(
+            rule,
+            method,
+            summary=op.summary,
+            description=op.description,
+            operation_id=operation_id,
+            tags=["glossaries"],
+            responses=_responses({200: op.ok}, *op.extra, "store_unavailable"),
+            openapi_extensions=op.openapi_extensions,
+        )
+
+    @route("PUT", "/v1/glossaries/<name>", "putGlossary")
     def put_glossary(name: str) -> Response[str]:
         check_name(name)
         event = router.current_event.raw_event
@@ -150,40 +191,19 @@ def glossaries_router(store: GlossaryStore | None) -> Router:
         info = the_store().put(glossary)
         return json_response(GlossaryPutResponse(name=info.name, terms=info.terms, version=info.version))
 
-    @router.get(
-        "/v1/glossaries/<name>",
-        summary="Get a glossary",
-        description="The glossary's version and terms.",
-        operation_id="getGlossary",
-        tags=["glossaries"],
-        responses=_responses({200: ("The glossary.", GlossaryBody)}, "store_unavailable"),
-    )
+    @route("GET", "/v1/glossaries/<name>", "getGlossary")
     def get_glossary(name: str) -> Response[str]:
         check_name(name)
         g = the_store().get(name)
         terms = [TermBody(ar=t.ar, en=t.en) for t in g.terms]
         return json_response(GlossaryBody(name=g.name, version=g.version, count=len(terms), terms=terms))
 
-    @router.get(
-        "/v1/glossaries",
-        summary="List glossaries",
-        description="Every stored glossary: name, version, number of terms, last update.",
-        operation_id="listGlossaries",
-        tags=["glossaries"],
-        responses=_responses({200: ("The glossaries.", GlossaryList)}, "store_unavailable"),
-    )
+    @route("GET", "/v1/glossaries", "listGlossaries")
     def list_glossaries() -> Response[str]:
         items = [GlossarySummary(**vars(g)) for g in the_store().list_all()]
         return json_response(GlossaryList(glossaries=items))
 
-    @router.delete(
-        "/v1/glossaries/<name>",
-        summary="Delete a glossary",
-        description="Results already made with it stay in the cache under their own keys.",
-        operation_id="deleteGlossary",
-        tags=["glossaries"],
-        responses=_responses({200: ("Deleted.", GlossaryDeleted)}, "store_unavailable"),
-    )
+    @route("DELETE", "/v1/glossaries/<name>", "deleteGlossary")
     def delete_glossary(name: str) -> Response[str]:
         check_name(name)
         the_store().delete(name)

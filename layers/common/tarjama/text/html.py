@@ -121,13 +121,18 @@ class _Fallback(HTMLParser):
             self.parts.append(data)
 
 
-def _fallback(raw: str) -> str:
-    parser = _Fallback()
+def _read(parser: HTMLParser, raw: str) -> None:
+    """Feed the whole page to `parser`; malformed markup stops it, and what it read up to there stands."""
     try:
         parser.feed(raw)
         parser.close()
-    except (AssertionError, ValueError):  # malformed markup: keep what was read
+    except (AssertionError, ValueError):
         pass
+
+
+def _fallback(raw: str) -> str:
+    parser = _Fallback()
+    _read(parser, raw)
     return "".join(parser.parts)
 
 
@@ -182,11 +187,7 @@ def no_translate_spans(raw: str) -> list[str]:
     if "notranslate" not in raw and "translate" not in raw:
         return []
     parser = _NoTranslate()
-    try:
-        parser.feed(raw)
-        parser.close()
-    except (AssertionError, ValueError):  # malformed markup: keep what was read
-        pass
+    _read(parser, raw)
     parser._flush()
     return list(dict.fromkeys(parser.spans))
 

@@ -18,9 +18,8 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
-from tarjama.local.endpoint import free_port
 
-from tests.plugins.serve import Server, error_code, event_body, start_server
+from tests.plugins.serve import Server, error_code, event_body, serving, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -30,14 +29,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.fixture(scope="module")
 def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tiny_model_dir, tmp_path_factory.mktemp("serve"), free_port())
-    yield srv
-    if srv.proc.poll() is None:
-        srv.proc.send_signal(signal.SIGINT)
-        try:
-            srv.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            srv.proc.kill()
+    with serving(tiny_model_dir, tmp_path_factory.mktemp("serve")) as srv:
+        yield srv
 
 
 def test_health_reports_tiny_models(server: Server) -> None:
@@ -179,7 +172,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_break(server: Server) 
 
 
 def test_ctrl_c_stops_the_server_and_its_moto(tiny_model_dir: Path, tmp_path: Path) -> None:
-    srv = start_server(tiny_model_dir, tmp_path, free_port())
+    srv = start_server(tiny_model_dir, tmp_path)
     children = psutil.Process(srv.proc.pid).children(recursive=True)
     assert any("moto_server" in " ".join(c.cmdline()) for c in children)
     srv.proc.send_signal(signal.SIGINT)

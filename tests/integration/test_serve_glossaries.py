@@ -4,16 +4,13 @@ store and delete glossaries)."""
 from __future__ import annotations
 
 import random
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from tarjama.local import free_port
 
-from tests.plugins.serve import Server, error_code, event_body, start_server
+from tests.plugins.serve import Server, error_code, event_body, serving
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 CSV = '\ufeffar,en\r\nالكاظمي,Kadhimi\r\n"فيلق القدس","the Quds Force"\r\n'.encode()
@@ -21,14 +18,8 @@ CSV = '\ufeffar,en\r\nالكاظمي,Kadhimi\r\n"فيلق القدس","the Quds 
 
 @pytest.fixture(scope="module")
 def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tiny_model_dir, tmp_path_factory.mktemp("serve-glossaries"), free_port())
-    yield srv
-    if srv.proc.poll() is None:
-        srv.proc.send_signal(signal.SIGINT)
-        try:
-            srv.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            srv.proc.kill()
+    with serving(tiny_model_dir, tmp_path_factory.mktemp("serve-glossaries")) as srv:
+        yield srv
 
 
 def put(server: Server, name: str, body: bytes, ctype: str) -> requests.Response:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from tarjama.local.endpoint import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -35,7 +39,9 @@ class Server:
         return requests.get(self.url + path, timeout=60)
 
 
-def start_server(model_dir: Path, tmp: Path, port: int) -> Server:
+def start_server(model_dir: Path, tmp: Path, port: int | None = None) -> Server:
+    """Start `tarjama serve` (on a free loopback port unless `port` is given) and wait for its health."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TARJAMA_", "AWS_"))}
     env.update({"TARJAMA_MODELS": "tiny", "TARJAMA_MODEL_DIR": str(model_dir), "TARJAMA_THREADS": "1"})
     log = tmp / "serve.log"
@@ -55,6 +61,22 @@ def start_server(model_dir: Path, tmp: Path, port: int) -> Server:
         time.sleep(0.1)
     proc.kill()
     raise RuntimeError("tarjama serve did not answer")
+
+
+@contextmanager
+def serving(model_dir: Path, tmp: Path) -> Iterator[Server]:
+    """A server for the `with` block (a fixture's life), then stopped as a user stops it: Ctrl-C, and killed
+    when it has not stopped within 20 s. A server a test has stopped already is left as it is."""
+    server = start_server(model_dir, tmp)
+    try:
+        yield server
+    finally:
+        if server.proc.poll() is None:
+            server.proc.send_signal(signal.SIGINT)
+            try:
+                server.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.proc.kill()
 
 
 def error_code(response: requests.Response) -> str:

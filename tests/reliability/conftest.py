@@ -13,8 +13,6 @@ run leaves the committed page alone and says so), and it reports the outcome of 
 from __future__ import annotations
 
 import importlib
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tarjama.local.endpoint import free_port
 from tarjama.local.functions import LambdaContext
 
 from tests.plugins.aws import handler_env
+from tests.plugins.serve import Server, serving
 from tests.reliability import report as page
 from tests.reliability.results import Recorder
 
@@ -86,27 +84,10 @@ def new_handler() -> Any:
 # --------------------------------------------------------------------------------------------- serve
 
 
-@dataclass
-class Served:
-    url: str
-    port: int
-    log: Path
-    proc: subprocess.Popen[bytes]
-
-
 @pytest.fixture(scope="session")
-def served(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    from tests.plugins.serve import start_server
-
-    port = free_port()
-    server = start_server(tiny_model_dir, tmp_path_factory.mktemp("reliability-serve"), port)
-    yield Served(server.url, port, server.log, server.proc)
-    if server.proc.poll() is None:
-        server.proc.send_signal(signal.SIGINT)
-        try:
-            server.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
+def served(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(tiny_model_dir, tmp_path_factory.mktemp("reliability-serve")) as server:
+        yield server
 
 
 # --------------------------------------------------------------------------------------------- the page

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.plugins.serve import Server
 from tests.reliability.catalogue import (
     CASES,
     NEVER_IN_RESPONSE,
@@ -23,7 +24,7 @@ from tests.reliability.catalogue import (
     one_char_lines,
     one_megabyte_line,
 )
-from tests.reliability.conftest import Api, Served
+from tests.reliability.conftest import Api
 from tests.reliability.results import Recorder
 
 IDS = [case.name for case in CASES]
@@ -58,7 +59,7 @@ def test_case_through_the_handler(api: Api, case: Case, recorder: Recorder) -> N
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_case_over_http(served: Served, case: Case, recorder: Recorder) -> None:
+def test_case_over_http(served: Server, case: Case, recorder: Recorder) -> None:
     headers = {"Content-Type": case.ctype} if case.ctype else {}
     started = time.perf_counter()
     # The path is sent as written (already %-encoded where needed): a prepared request keeps it.

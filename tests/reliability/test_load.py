@@ -22,8 +22,9 @@ import requests
 from tarjama.text import normalize
 
 from tests.plugins.bulk import seed_sentences
+from tests.plugins.serve import Server
 from tests.reliability.catalogue import ARTICLE
-from tests.reliability.conftest import ROOT, Served
+from tests.reliability.conftest import ROOT
 from tests.reliability.results import Recorder, percentiles
 
 TOTAL = 1_000
@@ -97,7 +98,7 @@ def count_metric(log: Path, name: str) -> int:
 
 
 def test_thousand_mixed_requests_nothing_lost_nothing_mixed_up(
-    served: Served, tmp_path: Path, recorder: Recorder
+    served: Server, tmp_path: Path, recorder: Recorder
 ) -> None:
     sentences = seed_sentences(24)
     rng = random.Random(20261123)
@@ -236,7 +237,7 @@ def _is_utf8(body: bytes) -> bool:
 
 
 def test_twenty_concurrent_identical_new_articles_are_computed_once(
-    served: Served, tmp_path: Path, recorder: Recorder
+    served: Server, tmp_path: Path, recorder: Recorder
 ) -> None:
     sentences = seed_sentences(24)
     text = article([sentences[20], sentences[7], "وأكد الوزير أن القرار نهائي ولن يتغير هذا العام."])

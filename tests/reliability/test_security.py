@@ -22,8 +22,9 @@ from pathlib import Path
 
 from tests.plugins.bulk import seed_sentences
 from tests.plugins.deploy import actions, functions, handler_entry, load_template, statements
+from tests.plugins.serve import Server
 from tests.reliability.catalogue import ARTICLE
-from tests.reliability.conftest import ROOT, Served
+from tests.reliability.conftest import ROOT
 from tests.reliability.results import Recorder
 
 PACKAGE = ROOT / "layers" / "common"
@@ -216,7 +217,7 @@ def leaked(texts: list[str], source: set[str], width: int = 20) -> list[str]:
 
 
 def test_logs_of_a_full_run_hold_no_article_text(
-    served: Served, tiny_model_dir: Path, tmp_path: Path, recorder: Recorder
+    served: Server, tiny_model_dir: Path, tmp_path: Path, recorder: Recorder
 ) -> None:
     sentences = seed_sentences(24)
     # a digest through the served API, so the log is never empty of article traffic

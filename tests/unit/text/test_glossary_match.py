@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -177,13 +178,17 @@ def written(ar: str, conj: str, prep: str, article: bool) -> str:
 CLITICS = st.tuples(st.sampled_from(CONJUNCTIONS), st.sampled_from(PREPOSITIONS), st.booleans())
 
 
+# A term written with clitics among filler words: found at its span as it is, never with a suffix.
+AMONG_FILLER: dict[str, st.SearchStrategy[Any]] = {
+    "before": st.lists(st.sampled_from(FILLER), max_size=6),
+    "after": st.lists(st.sampled_from(FILLER), max_size=6),
+    "term": st.sampled_from(TERMS),
+    "clitics": CLITICS,
+}
+
+
 @settings(max_examples=300)
-@given(
-    before=st.lists(st.sampled_from(FILLER), max_size=6),
-    after=st.lists(st.sampled_from(FILLER), max_size=6),
-    term=st.sampled_from(TERMS),
-    clitics=CLITICS,
-)
+@given(**AMONG_FILLER)
 def test_term_with_clitics_is_found_at_its_span(
     before: list[str], after: list[str], term: Term, clitics: tuple[str, str, bool]
 ) -> None:
@@ -223,13 +228,7 @@ def test_term_in_random_arabic_text_is_found_at_its_span(
 
 
 @settings(max_examples=300)
-@given(
-    before=st.lists(st.sampled_from(FILLER), max_size=6),
-    after=st.lists(st.sampled_from(FILLER), max_size=6),
-    term=st.sampled_from(TERMS),
-    clitics=CLITICS,
-    suffix=st.sampled_from(SUFFIXES),
-)
+@given(**AMONG_FILLER, suffix=st.sampled_from(SUFFIXES))
 def test_term_with_a_suffix_is_never_found(
     before: list[str], after: list[str], term: Term, clitics: tuple[str, str, bool], suffix: str
 ) -> None:

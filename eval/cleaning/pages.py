@@ -371,6 +371,23 @@ PAGES_PER_LAYOUT = 4
 TEXT_PAGES = 10
 
 
+def page(
+    name: str,
+    story: Story,
+    render: Callable[[Build], str],
+    pool: dict[str, tuple[str, ...]],
+    *,
+    half: str,
+    kind: str,
+) -> Page:
+    """`story` rendered by `render` with chrome wordings from `pool`, seeded by the page's name, and its gold:
+    the headline, the story's own text to keep and every chrome snippet the page was given to drop."""
+    b = Build(story, pool, random.Random(name))
+    raw = render(b)
+    keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
+    return Page(name, half, kind, raw, story.headline, keep, [html.unescape(d) for d in b.drop])
+
+
 def pages() -> list[Page]:
     out: list[Page] = []
     n = 0
@@ -378,23 +395,15 @@ def pages() -> list[Page]:
         for k in range(PAGES_PER_LAYOUT):
             story = STORIES[(li * PAGES_PER_LAYOUT + k) % len(STORIES)]
             half = "tune" if n % 2 == 0 else "held"
-            b = Build(story, TUNE if half == "tune" else HELD, random.Random(f"{name}-{k}"))
-            raw = layout(b)
-            keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
             out.append(
-                Page(
-                    f"{name}-{k}", half, "html", raw, story.headline, keep, [html.unescape(d) for d in b.drop]
-                )
+                page(f"{name}-{k}", story, layout, TUNE if half == "tune" else HELD, half=half, kind="html")
             )
             n += 1
     for k in range(TEXT_PAGES):
         story = STORIES[(k * 3 + 1) % len(STORIES)]
         half = "tune" if k % 2 == 0 else "held"
-        b = Build(story, TUNE if half == "tune" else HELD, random.Random(f"text-{k}"))
-        raw = text_page(b)
-        keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
         out.append(
-            Page(f"text-{k}", half, "text", raw, story.headline, keep, [html.unescape(d) for d in b.drop])
+            page(f"text-{k}", story, text_page, TUNE if half == "tune" else HELD, half=half, kind="text")
         )
     out += blind_pages()
     return out
@@ -412,35 +421,18 @@ def blind_pages() -> list[Page]:
     layouts = [*blind.LAYOUTS.items()] * BLIND_PAGES_PER_LAYOUT + [
         (name, LAYOUTS[name]) for name in ("bbc", "youm7", "hespress", "amp")
     ]
-    out: list[Page] = []
-    for k, (name, layout) in enumerate(layouts):
-        story = blind.STORIES[k % len(blind.STORIES)]
-        b = Build(story, blind.POOL, random.Random(f"blind-{name}-{k}"))
-        keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
-        out.append(
-            Page(
-                f"blind-{name}-{k}",
-                "blind",
-                "html",
-                layout(b),
-                story.headline,
-                keep,
-                [html.unescape(d) for d in b.drop],
-            )
+    out = [
+        page(
+            f"blind-{name}-{k}",
+            blind.STORIES[k % len(blind.STORIES)],
+            layout,
+            blind.POOL,
+            half="blind",
+            kind="html",
         )
+        for k, (name, layout) in enumerate(layouts)
+    ]
     for k in range(BLIND_TEXT_PAGES):
         story = blind.STORIES[(k * 2 + 1) % len(blind.STORIES)]
-        b = Build(story, blind.POOL, random.Random(f"blind-text-{k}"))
-        keep = [story.lead, *story.body, *([story.subheading] if story.subheading else [])]
-        out.append(
-            Page(
-                f"blind-text-{k}",
-                "blind",
-                "text",
-                text_page(b),
-                story.headline,
-                keep,
-                [html.unescape(d) for d in b.drop],
-            )
-        )
+        out.append(page(f"blind-text-{k}", story, text_page, blind.POOL, half="blind", kind="text"))
     return out

@@ -60,7 +60,7 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("glossary_not_found", 404, False, "glossary", "no glossary of that name (`options.glossary`, or a glossary route)"),  # noqa: E501
     ErrorCode("glossary_too_large", 413, False, "glossary", "a glossary over its limits (terms, bytes a term side)"),  # noqa: E501
     ErrorCode("access_denied", 403, False, "gateway", "API Gateway refused the caller: its IAM identity may not invoke this route (`execute-api:Invoke`), or a WAF rule filtered the request"),  # noqa: E501
-    ErrorCode("missing_authentication", 403, False, "gateway", "API Gateway found no SigV4 signature (no `Authorization` header): sign the request"),  # noqa: E501
+    ErrorCode("missing_authentication", 403, False, "gateway", "API Gateway found no SigV4 signature (no `Authorization` header), or the path is outside the API's `/v1` routes (it answers both alike)"),  # noqa: E501
     ErrorCode("invalid_signature", 403, False, "gateway", "API Gateway could not verify the SigV4 signature (wrong key, region, service `execute-api`, or a changed request)"),  # noqa: E501
     ErrorCode("expired_token", 403, False, "gateway", "the signing credentials (session token) have expired: sign again with fresh ones"),  # noqa: E501
     ErrorCode("invalid_api_key", 403, False, "gateway", "an API key is required (`ApiKeyRequired`) and `x-api-key` is missing or unknown"),  # noqa: E501

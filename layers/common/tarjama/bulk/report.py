@@ -135,10 +135,10 @@ class Finalizer:
         except Exception as exc:
             self._attempt_failed(job_id, claimant, exc)
             return False
-        self._jobs.mark_done(job_id, claimant)
-        emit_metric("BulkJobsFinished")
-        logger.info("job finished", extra={"job": job_id})
-        self._announce(job_id, report)
+        if self._jobs.mark_done(job_id, claimant):  # announced once: by the claimant that ended it
+            emit_metric("BulkJobsFinished")
+            logger.info("job finished", extra={"job": job_id})
+            self._announce(job_id, report)
         return True
 
     def _attempt_failed(self, job_id: str, claimant: str, exc: Exception) -> None:

@@ -93,6 +93,7 @@ def test_base64_body_is_decoded_and_checked() -> None:
         ("[" * 10_000 + "]" * 10_000, False, "nested"),
         ("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), False, "nested"),
         ('{"a":' * 500 + "1" + "}" * 500, False, "nested"),
+        ('{"text": 1' + "0" * 5000 + "}", False, "cannot be parsed"),  # int() refuses > 4,300 digits
     ],
 )
 def test_malformed_bodies_are_400(body: str, b64: bool, fragment: str) -> None:

@@ -152,7 +152,7 @@ def why_missed(r: BenchResult, t: Target) -> str:
                 f" of the time; {run.mean('translation', 'source'):,.0f} source pieces decoded to "
                 f"{run.mean('translation', 'forced'):,.0f} per article ({r.machine.threads_used} "
                 "threads, load "
-                f'average {run.load_average_at_start[:1]} at its start). Levers tried: see "Levers" below.'
+                f"average {run.load_average_at_start[:1]} at its start). {tried(r, run.summary)}"
             )
     if t.name.startswith("cold start"):
         cold = next((c for c in r.cold_start if c.tier == t.tier), None)
@@ -169,6 +169,19 @@ def why_missed(r: BenchResult, t: Target) -> str:
             "larger tc-big model than for opus-mt-ar-en."
         )
     return text
+
+
+def tried(r: BenchResult, summary: str) -> str:
+    """The levers measured for this summary mode in the same run, in one sentence."""
+    runs = [x for x in r.levers if x.summary == summary]
+    if not runs:
+        return "No levers in this plan."
+    figures = ", ".join(f"{x.variant} {x.mean_s:.2f} s" for x in runs)
+    return (
+        f"Tried in this run (quality tier, {len(runs[0].articles)} articles each, single samples): "
+        f"{figures}; "
+        'what each changes is under "Levers" below.'
+    )
 
 
 def headline_rows(r: BenchResult) -> list[str]:

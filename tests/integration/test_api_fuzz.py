@@ -26,7 +26,7 @@ from tarjama.local import LambdaContext
 from tests.plugins.aws import handler_env
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUTES = ["/v1/digests", "/v1/digests:batch"]
+ROUTES = ["/v1/digests", "/v1/digests:batch", "/v1/glossaries/fuzz"]  # every route that reads a body
 FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -40,12 +40,13 @@ def handler(tiny_model_dir: Path, aws_endpoint: str) -> Iterator[Any]:
 def post(
     handler: Any, path: str, body: str | bytes, ctype: str | None = "application/json"
 ) -> dict[str, Any]:
-    """POST `body` (bytes travel base64-encoded, as API Gateway sends binary bodies) and check the answer."""
+    """Send `body` (bytes travel base64-encoded, as API Gateway sends binary bodies) and check the answer:
+    POST to the digest routes, PUT to a glossary."""
     b64 = isinstance(body, bytes)
     event = {
         "resource": "/{proxy+}",
         "path": path,
-        "httpMethod": "POST",
+        "httpMethod": "PUT" if path.startswith("/v1/glossaries/") else "POST",
         "headers": {"Content-Type": ctype} if ctype is not None else {},
         "multiValueHeaders": {"Content-Type": [ctype]} if ctype is not None else {},
         "requestContext": {"requestId": "fuzz", "path": f"/Prod{path}", "stage": "Prod"},
@@ -70,7 +71,7 @@ def code_of(response: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------- the regression
 
 
-@pytest.mark.parametrize("path", ROUTES)
+@pytest.mark.parametrize("path", ROUTES[:2])
 @pytest.mark.parametrize(
     "body",
     [
@@ -84,6 +85,21 @@ def test_a_number_of_thousands_of_digits_is_a_malformed_request(handler: Any, pa
     response = post(handler, path, body)
     assert response["statusCode"] == 400
     assert code_of(response) == "malformed_request"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"terms": [{"ar": 1' + "0" * 5000 + ', "en": "x"}]}',
+        "[" * 100_000 + "]" * 100_000,  # deeper than the interpreter's stack: RecursionError
+    ],
+    ids=["number", "nesting"],
+)
+def test_a_glossary_the_parser_refuses_is_a_glossary_invalid(handler: Any, body: str) -> None:
+    response = post(handler, "/v1/glossaries/fuzz", body)
+    assert response["statusCode"] == 400
+    assert code_of(response) == "glossary_invalid"
+    assert json.loads(response["body"])["error"]["details"]["reason"] == "bad_json"
 
 
 def test_a_number_of_many_digits_the_parser_takes_is_validated_not_refused(handler: Any) -> None:

@@ -127,6 +127,11 @@ def _rows_json(text: str) -> list[tuple[Any, Any, dict[str, Any]]]:
     except json.JSONDecodeError as exc:
         where = {"line": exc.lineno, "column": exc.colno}
         raise _invalid("bad_json", f"Not JSON: {exc.msg}.", where) from exc
+    except (ValueError, RecursionError) as exc:  # any other refusal of the parser: a number of thousands
+        # of digits (int() refuses more than 4,300), nesting deeper than the interpreter's stack
+        raise _invalid(
+            "bad_json", "Not JSON this service can read (a number too long or nesting too deep).", {}
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise _invalid("bad_shape", 'Expected {"terms": [{"ar": ..., "en": ...}, ...]}.', {})
     extra = sorted(set(data) - {"terms", "name"})

@@ -236,3 +236,10 @@ def test_detect_format() -> None:
     assert detect_format("incoming/A.JSONL") == "jsonl"
     assert detect_format("incoming/a.ndjson.gz") == "jsonl.gz"
     assert detect_format("incoming/a.tar.gz") is None
+
+
+def test_a_line_the_parser_refuses_for_any_reason_is_malformed_json_and_the_rest_is_read() -> None:
+    huge_number = b'{"id": "a", "text": 1' + b"0" * 5000 + b"}\n"  # int() refuses > 4,300 digits
+    too_deep = b"[" * 5_000 + b"]" * 5_000 + b"\n"  # past the interpreter's stack: RecursionError
+    out = run(huge_number + too_deep + jsonl({"id": "b", "text": AR}), "incoming/n.jsonl")
+    assert codes(out) == [(1, L.MALFORMED_JSON), (2, L.MALFORMED_JSON), (3, "ok")]

@@ -241,6 +241,8 @@ def parse_line(lineno: int, raw: bytes, limits: Limits) -> Outcome:
         return Rejected(lineno, None, L.MALFORMED_JSON, f"Invalid JSON: {exc.msg} at column {exc.colno}.")
     except RecursionError:
         return Rejected(lineno, None, L.MALFORMED_JSON, "Invalid JSON: nested too deeply.")
+    except ValueError:  # any other refusal of the parser, e.g. an integer of more than 4,300 digits
+        return Rejected(lineno, None, L.MALFORMED_JSON, "Invalid JSON: a value this service cannot read.")
     if not isinstance(record, dict):
         return Rejected(lineno, None, L.INVALID_RECORD, "A line must hold a JSON object.")
     if "id" not in record or record["id"] is None:

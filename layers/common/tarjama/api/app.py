@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -96,12 +97,11 @@ def create_app(settings: Settings, digester: Digester, *, jobs: Jobs | None = No
     jobs = jobs or Jobs(settings)
     resolver = Resolver(serializer=dumps)
     resolver.use(middlewares=[observe])
-    document: list[str] = []
 
+    @cache
     def openapi() -> str:
-        if not document:
-            document.append(openapi_json(resolver))
-        return document[0]
+        """The OpenAPI document of every router's routes: built once for this app, on first request."""
+        return openapi_json(resolver)
 
     def current_request_id() -> str:
         return request_id(resolver)

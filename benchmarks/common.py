@@ -52,13 +52,16 @@ def load_average() -> list[float]:
 
 
 def physical_cores() -> int:
+    """Physical cores among those this process may use (the service's own count: `usable_cores`)."""
+    from tarjama.config import usable_cores
+
     try:
         import psutil
 
         cores = psutil.cpu_count(logical=False)
     except ImportError:
         cores = None
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    usable = usable_cores()
     return max(1, min(cores or usable, usable))
 
 

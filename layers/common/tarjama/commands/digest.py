@@ -81,6 +81,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     with tqdm(total=1, desc="digest", unit=" article", file=sys.stderr, disable=None, leave=False) as bar:
         result = build_digester(settings).digest(raw, fmt=args.format, options=options, glossary=glossary)
         bar.update(1)
+        bar.refresh()  # drawn complete even when the digest took less than tqdm's redraw interval
     u = result.usage
     print(
         f"digested 1 article: {u.sentences} sentences, {u.tokens_in} tokens in, "

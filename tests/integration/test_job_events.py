@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,39 +15,7 @@ from tarjama.bulk.submit import submit_single
 from tarjama.local.bulk import LocalBulk
 from tarjama.service import build_digester
 
-from tests.plugins.bulk import BulkEnv, seed_sentences, write_jsonl
-
-PATTERN = {"source": ["tarjama"], "detail-type": ["Digest Job State Change"]}
-
-
-@pytest.fixture
-def event_queue(aws_endpoint: str) -> Iterator[str]:
-    """A queue that a rule on the default bus fills with our job events (the rule docs/bulk.md shows)."""
-    sqs, events = boto3.client("sqs"), boto3.client("events")
-    name = f"job-events-{uuid.uuid4().hex[:8]}"
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name=name, EventBusName="default", EventPattern=json.dumps(PATTERN), State="ENABLED")
-    events.put_targets(Rule=name, EventBusName="default", Targets=[{"Id": "queue", "Arn": arn}])
-    yield url
-    events.remove_targets(Rule=name, EventBusName="default", Ids=["queue"])
-    events.delete_rule(Name=name, EventBusName="default")
-    sqs.delete_queue(QueueUrl=url)
-
-
-def events_of(queue_url: str, job_id: str, polls: int = 10) -> list[dict[str, Any]]:
-    """The events delivered to the queue for `job_id` (a bounded number of polls)."""
-    sqs = boto3.client("sqs")
-    found: list[dict[str, Any]] = []
-    for _ in range(polls):
-        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-        for message in got.get("Messages", []):
-            event = json.loads(message["Body"])
-            if event["detail"]["job_id"] == job_id:
-                found.append(event)
-        if found:
-            return found
-    return found
+from tests.plugins.bulk import BulkEnv, events_of, seed_sentences, write_jsonl
 
 
 @pytest.fixture

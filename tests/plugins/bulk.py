@@ -1,6 +1,7 @@
 """Bulk runs against the local AWS endpoint: sample sentences, a fixture with the bulk path's resources
 (work queue with its dead-letter queue, input bucket, a cache table of its own), and the check that every
-line of a bulk file is accounted for. Shared by tests/integration/test_bulk.py and the reliability suite.
+line of a bulk file is accounted for; a queue that an EventBridge rule fills with the job events. Shared by
+tests/integration (test_bulk.py, test_job_events.py, test_split_failures.py) and the reliability suite.
 """
 
 from __future__ import annotations
@@ -110,3 +111,36 @@ def assert_accounted(results: list[dict[str, Any]], report: dict[str, Any], line
 def write_jsonl(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+PATTERN = {"source": ["tarjama"], "detail-type": ["Digest Job State Change"]}
+
+
+@pytest.fixture
+def event_queue(aws_endpoint: str) -> Iterator[str]:
+    """A queue that a rule on the default bus fills with our job events (the rule docs/bulk.md shows)."""
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    name = f"job-events-{uuid.uuid4().hex[:8]}"
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name=name, EventBusName="default", EventPattern=json.dumps(PATTERN), State="ENABLED")
+    events.put_targets(Rule=name, EventBusName="default", Targets=[{"Id": "queue", "Arn": arn}])
+    yield url
+    events.remove_targets(Rule=name, EventBusName="default", Ids=["queue"])
+    events.delete_rule(Name=name, EventBusName="default")
+    sqs.delete_queue(QueueUrl=url)
+
+
+def events_of(queue_url: str, job_id: str, polls: int = 10) -> list[dict[str, Any]]:
+    """The events delivered to the queue for `job_id` (a bounded number of polls)."""
+    sqs = boto3.client("sqs")
+    found: list[dict[str, Any]] = []
+    for _ in range(polls):
+        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for message in got.get("Messages", []):
+            event = json.loads(message["Body"])
+            if event["detail"]["job_id"] == job_id:
+                found.append(event)
+        if found:
+            return found
+    return found

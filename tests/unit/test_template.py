@@ -321,6 +321,22 @@ def test_bulk_split_listens_on_incoming() -> None:
     assert event["Properties"]["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "incoming/"}]
 
 
+def test_a_split_lambda_gives_up_on_reaches_the_worker() -> None:
+    """S3 invokes the split asynchronously: once Lambda gives up (first try + 2 retries), the invocation
+    record goes to the work queue, which the worker drains, and BulkSplit may send there and nowhere else."""
+    config = FUNCS["BulkSplitFunction"]["Properties"]["EventInvokeConfig"]
+    assert config["MaximumRetryAttempts"] == 2
+    assert config["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS",
+        "Destination": {"Fn::GetAtt": ["WorkQueue", "Arn"]},
+    }
+    assert "OnSuccess" not in config["DestinationConfig"]
+    work = FUNCS["WorkerFunction"]["Properties"]["Events"]["Work"]
+    assert work["Properties"]["Queue"] == {"Fn::GetAtt": ["WorkQueue", "Arn"]}
+    sends = [st for st in _statements("BulkSplitFunction") if "sqs:SendMessage" in _actions(st)]
+    assert [st["Resource"] for st in sends] == [{"Fn::GetAtt": ["WorkQueue", "Arn"]}]
+
+
 def test_every_function_logs_to_its_own_group_with_retention() -> None:
     for name, fn in FUNCS.items():
         ref = fn["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]

@@ -1,6 +1,7 @@
 """Job state-change events on the default EventBridge bus, as Amazon Translate announces its jobs.
 
-When a job ends (`done`, or `failed` because its final files could not be written) one event goes out:
+When a job ends (`done`, or `failed`: its final files could not be written, or Lambda gave up on its
+split) one event goes out:
 
     source: tarjama, detail-type: Digest Job State Change,
     detail: {job_id, kind, state, status, total, succeeded, failed, rejected, source, results, error,

@@ -138,7 +138,7 @@ class Finalizer:
         if self._jobs.mark_done(job_id, claimant):  # announced once: by the claimant that ended it
             emit_metric("BulkJobsFinished")
             logger.info("job finished", extra={"job": job_id})
-            self._announce(job_id, report)
+            self.announce(job_id, report)
         return True
 
     def _attempt_failed(self, job_id: str, claimant: str, exc: Exception) -> None:
@@ -158,13 +158,14 @@ class Finalizer:
             final = {**error, "message": f"{error['message'][:-1]}, {attempts} times; the job is abandoned."}
             if self._jobs.mark_failed(job_id, final):
                 emit_metric("BulkJobsFailed")
-                self._announce(job_id, None)
+                self.announce(job_id)
             return
         if self._retry is None:
             raise exc
         self._retry(job_id, attempts, min(900, self._retry_seconds * 2 ** (attempts - 1)))
 
-    def _announce(self, job_id: str, report: dict[str, Any] | None) -> None:
+    def announce(self, job_id: str, report: dict[str, Any] | None = None) -> None:
+        """Publish the job's end as the store has it (also for a split Lambda gave up on)."""
         if self._events is None:
             return
         status = self._jobs.get(job_id)

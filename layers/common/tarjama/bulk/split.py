@@ -41,6 +41,45 @@ class SplitResult:
     finalized: bool = False
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file an S3 notification names, and the job it becomes."""
+
+    bucket: str
+    key: str
+    version: str
+    size: int | None = None
+
+    @property
+    def job_id(self) -> str:
+        return keys.job_id_for_upload(self.bucket, self.key, self.version)
+
+    @property
+    def source(self) -> dict[str, str]:
+        return {"bucket": self.bucket, "key": self.key, "version": self.version}
+
+
+def uploads_in(event: Any) -> list[Upload]:
+    """The uploads under `incoming/` of an S3 notification; keys arrive URL-encoded (`+` for spaces). The one
+    reading of an S3 event: the split and the handling of a split Lambda gave up on derive the same jobs."""
+    out: list[Upload] = []
+    records = event.get("Records") if isinstance(event, dict) else None
+    for record in records if isinstance(records, list) else []:
+        s3 = record.get("s3") if isinstance(record, dict) else None
+        if not isinstance(s3, dict):
+            continue
+        where, obj = s3.get("bucket"), s3.get("object")
+        bucket = where.get("name") if isinstance(where, dict) else None
+        obj = obj if isinstance(obj, dict) else {}
+        key = urllib.parse.unquote_plus(str(obj.get("key", "")))
+        if not bucket or not key.startswith(keys.INCOMING_PREFIX) or key.endswith("/"):
+            logger.info("ignored S3 record", extra={"bucket": bucket, "key": key})
+            continue
+        version = obj.get("versionId") or obj.get("eTag") or obj.get("sequencer") or ""
+        out.append(Upload(str(bucket), key, str(version), obj.get("size")))
+    return out
+
+
 def results_location(job_id: str, bucket: str | None) -> JobResults:
     return JobResults(
         bucket=bucket,
@@ -76,30 +115,13 @@ class Splitter:
     # event ----------------------------------------------------------------------------------------
 
     def handle_event(self, event: dict[str, Any]) -> list[SplitResult]:
-        """An S3 notification (possibly several records); keys arrive URL-encoded (`+` for spaces)."""
-        out = []
-        for record in event.get("Records", []):
-            s3 = record.get("s3", {})
-            bucket = s3.get("bucket", {}).get("name")
-            obj = s3.get("object", {})
-            key = urllib.parse.unquote_plus(obj.get("key", ""))
-            if not bucket or not key.startswith(keys.INCOMING_PREFIX) or key.endswith("/"):
-                logger.info("ignored S3 record", extra={"bucket": bucket, "key": key})
-                continue
-            out.append(
-                self.split(
-                    bucket,
-                    key,
-                    version=obj.get("versionId") or obj.get("eTag") or obj.get("sequencer") or "",
-                    size=obj.get("size"),
-                )
-            )
-        return out
+        """An S3 notification (possibly several records)."""
+        return [self.split(u.bucket, u.key, version=u.version, size=u.size) for u in uploads_in(event)]
 
     # the split ------------------------------------------------------------------------------------
 
     def split(self, bucket: str, key: str, *, version: str, size: int | None = None) -> SplitResult:
-        job_id = keys.job_id_for_upload(bucket, key, version)
+        job_id = Upload(bucket, key, version).job_id
         created = self._jobs.create(
             job_id,
             kind="bulk",

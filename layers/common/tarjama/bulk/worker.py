@@ -28,6 +28,7 @@ from tarjama.bulk import keys
 from tarjama.bulk import limits as L
 from tarjama.bulk.messages import WorkMessage, finalize_message, load_message
 from tarjama.bulk.report import Finalizer, build_finalizer
+from tarjama.bulk.split_failures import SplitFailures, invocation_record
 from tarjama.config import Settings
 from tarjama.errors import TarjamaError
 from tarjama.observability import emit_metric, get_logger
@@ -66,6 +67,7 @@ class Worker:
         self._bucket = settings.results_bucket
         self._jobs = jobs
         self._finalizer = finalizer
+        self._split_failures = SplitFailures(jobs, finalizer, settings.results_bucket)
         self._digester = digester
         self._factory = digester_factory
         self._fault = fault
@@ -200,6 +202,8 @@ class Worker:
         if retry is not None:  # a delayed retry of a job's final files (see tarjama.bulk.report)
             done = self._finalizer.maybe_finalize(retry.finalize, claimant=f"retry:{record.message_id}")
             return "finalized" if done else "finalize_pending"
+        if invocation_record(record.body):  # the split Lambda gave up on an upload (EventInvokeConfig)
+            return self._split_failures.record(record.body, message_id=record.message_id)
         if self.dead_letter_arn and record.event_source_arn == self.dead_letter_arn:
             return self.record_dead_letter(record.body, message_id=record.message_id)
         count = int(record.attributes.approximate_receive_count or 1)

@@ -9,6 +9,7 @@ no endpoint configured (`AWS_ENDPOINT_URL`), moto's server is started on loopbac
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -18,18 +19,21 @@ from typing import Any, TextIO
 
 from tarjama.bulk import keys
 from tarjama.bulk.report import build_finalizer
-from tarjama.bulk.split import Splitter
+from tarjama.bulk.split import Splitter, uploads_in
 from tarjama.bulk.worker import FaultHook, Worker
 from tarjama.config import Settings
 from tarjama.errors import StoreUnavailableError
-from tarjama.local.account import LOCAL_NAMES, LOCAL_QUEUE
+from tarjama.local.account import LOCAL_ACCOUNT, LOCAL_NAMES, LOCAL_QUEUE, region
 from tarjama.local.endpoint import local_endpoint
-from tarjama.local.events import s3_put_event
+from tarjama.local.events import invocation_failure_record, s3_put_event
 from tarjama.local.poller import QueuePoller
 from tarjama.pipeline import Digester
 from tarjama.service import build_digester
 from tarjama.store.jobs import TERMINAL, JobStatus, JobStore
 from tarjama.text.glossary_file import Glossary
+
+SPLIT_ATTEMPTS = 3  # Lambda's asynchronous invocation: the first try and MaximumRetryAttempts (2)
+log = logging.getLogger("tarjama.local")
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,21 @@ class LocalBulk:
         head = self.s3.head_object(Bucket=bucket, Key=key)
         return s3_put_event(bucket, key, size=int(head["ContentLength"]), etag=str(head["ETag"]))
 
+    def split(self, event: dict[str, Any]) -> list[str]:
+        """The split as S3 invokes it in Lambda, asynchronously: tried `SPLIT_ATTEMPTS` times; when every try
+        raises, the on-failure record goes to the work queue (the template's EventInvokeConfig), where the
+        worker ends the job `failed` (`split_failed`). Returns the event's job ids."""
+        for attempt in range(1, SPLIT_ATTEMPTS + 1):
+            try:
+                return [r.job_id for r in self.splitter.handle_event(event)]
+            except Exception as exc:
+                log.warning("split failed (%s), attempt %d", type(exc).__name__, attempt)
+                error = exc
+        arn = f"arn:aws:lambda:{region()}:{LOCAL_ACCOUNT}:function:BulkSplitFunction"
+        record = invocation_failure_record(event, error, attempts=SPLIT_ATTEMPTS, function_arn=arn)
+        self.sqs.send_message(QueueUrl=str(self.settings.queue_url), MessageBody=json.dumps(record))
+        return [u.job_id for u in uploads_in(event)]
+
     def drain_once(self) -> int:
         """One receive -> one worker batch; returns how many messages it handled (0: queues empty)."""
         return self.poller.poll_once()
@@ -156,8 +175,7 @@ class LocalBulk:
 
     def run(self, path: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> LocalRun:
         event = self.upload(path)
-        results = self.splitter.handle_event(event)
-        job_id = results[0].job_id
+        job_id = self.split(event)[0]
         rounds = self.drain([job_id], progress=progress)
         status = self.jobs.get(job_id)
         assert status is not None

@@ -131,3 +131,22 @@ def sqs_event(
             }
         )
     return {"Records": records}
+
+
+def invocation_failure_record(
+    event: dict[str, Any], error: BaseException, *, attempts: int, function_arn: str
+) -> dict[str, Any]:
+    """The record Lambda sends to an asynchronous invocation's on-failure destination once it gives up."""
+    return {
+        "version": "1.0",
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": f"{function_arn}:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": attempts,
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": str(error), "errorType": type(error).__name__},
+    }

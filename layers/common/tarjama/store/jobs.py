@@ -3,9 +3,10 @@
 Items (prefix `J#`, see `tarjama.store.keys`):
 
 - `J#<job>`: the job: `state` (splitting -> running -> finalizing -> done, or `failed` when its final files
-  could not be written after `bulk_finalize_attempts` tries; both terminal), `total` (set when the split
-  ends), counters `succeeded` / `failed` (ADDed by workers) and `rejected` (SET once by the split), times,
-  where the results are, and for a job of one its `result_id` or `error`.
+  could not be written after `bulk_finalize_attempts` tries or its split never finished; both terminal),
+  `total` (set when the split ends), counters `succeeded` / `failed` (ADDed by workers) and `rejected`
+  (SET once by the split), times, where the results are, its `error` when it failed, and for a job of one
+  its `result_id`.
 - `J#<job>#I#<index>`: the marker of one counted article. A worker puts it (condition: not there) in the
   same transaction that ADDs to the job's counter, so an article is counted exactly once however often SQS
   delivers its message, and a crash between "counted" and "marked" cannot happen.
@@ -196,9 +197,11 @@ class JobStore:
         results: JobResults,
         source: dict[str, str] | None = None,
         total: int | None = None,
+        error: dict[str, Any] | None = None,
         now: float | None = None,
     ) -> bool:
-        """Create the job unless it exists; False when it already did (a duplicate upload event)."""
+        """Create the job unless it exists; False when it already did (a duplicate upload event). With
+        `error`, the job is created ended (a split that died before creating it)."""
         ts = time.time() if now is None else now
         item: dict[str, Any] = {
             "pk": job_pk(job_id),
@@ -218,6 +221,8 @@ class JobStore:
             item["source"] = source
         if total is not None:
             item["total"] = total
+        if error is not None:
+            item.update(error=error, finished=now_iso(ts))
         try:
             self._db.put_item(
                 TableName=self._table,
@@ -405,6 +410,28 @@ class JobStore:
                 ":now": {"S": now_iso(ts)},
             },
         )
+
+    def fail_split(
+        self, job_id: str, error: dict[str, Any], *, results: JobResults, source: dict[str, str]
+    ) -> bool:
+        """The split never finished (Lambda gave up on its S3 event): `splitting` -> `failed`, or the job
+        created `failed` if the split died before creating it. False when it had moved on or ended."""
+        for _ in range(2):  # a second round only if the job was created between the update and the create
+            ts = time.time()
+            if self._update_if(
+                job_id,
+                UpdateExpression="SET #s = :failed, #e = :err, finished = :now, updated = :now",
+                ConditionExpression="#s = :splitting",
+                ExpressionAttributeNames={"#s": "state", "#e": "error"},
+                ExpressionAttributeValues={":failed": {"S": "failed"}, ":splitting": {"S": "splitting"},
+                                           ":err": _ser.serialize(error), ":now": {"S": now_iso(ts)}},
+            ):  # fmt: skip
+                return True
+            if self.raw(job_id) is not None:
+                return False
+            if self.create(job_id, kind="bulk", state="failed", results=results, source=source, error=error):
+                return True
+        return False
 
     def _update_if(self, job_id: str, **request: Any) -> bool:
         """A conditional update of the job record (`#s` names its state): False when the condition fails."""

@@ -174,3 +174,17 @@ def test_sqs_event_is_digested_counted_and_finished(stack: Stack, event: str) ->
     obj = boto3.client("s3").get_object(Bucket=str(stack.settings.results_bucket), Key=results.results_key)
     lines = [json.loads(line) for line in obj["Body"].read().decode().splitlines()]
     assert [line["ref"] for line in lines] == [b["id"] for b in bodies]
+
+
+def test_sqs_event_with_the_split_failure_record_ends_the_job_failed(stack: Stack) -> None:
+    """Lambda's on-failure record of an upload the split gave up on, as the worker receives it from the
+    work queue: the upload's job (never created: the split died first) is created `failed`."""
+    record = json.loads((EVENTS / "sqs_split_failed.json").read_text(encoding="utf-8"))["Records"][0]
+    s3 = json.loads(record["body"])["requestPayload"]["Records"][0]["s3"]
+    key = urllib.parse.unquote_plus(s3["object"]["key"])
+    job_id = keys.job_id_for_upload(s3["bucket"]["name"], key, s3["object"]["eTag"])
+    response = invoke(stack, "WorkerFunction", "sqs_split_failed.json")
+    assert response == {"batchItemFailures": []}
+    status = JobStore.from_settings(stack.settings, boto3.client("dynamodb")).get(job_id)
+    assert status is not None and (status.state, status.errors[0]["code"]) == ("failed", "split_failed")
+    assert status.source is not None and status.source["key"] == key

@@ -45,9 +45,8 @@ def make_handler(*, eager: bool = False) -> Handler:
             with lock:
                 try:
                     app = app or build_app()
-                except (
-                    Exception
-                ) as exc:  # e.g. invalid settings: answered (and retried next time), never raised
+                # e.g. invalid settings: answered (and retried on the next event), never raised
+                except Exception as exc:
                     return failure(exc, event, context)
         return app.handle(event, context)
 

@@ -50,6 +50,15 @@ TINY_BART = {**TINY_MARIAN, "max_position_embeddings": 256}
 FLAGS = ("activation_function", "scale_embedding", "normalize_embedding")
 SPM_VOCAB = {"ar": 1200, "en": 600}
 BPE_VOCAB = 900
+# BART's special ids as the published distilbart configs give them (model config and generation config)
+BART_TOKEN_IDS = {
+    "bos_token_id": 0,
+    "pad_token_id": 1,
+    "eos_token_id": 2,
+    "decoder_start_token_id": 2,
+    "forced_bos_token_id": 0,
+    "forced_eos_token_id": 2,
+}
 MARIAN_SPECIALS = ("</s>", "<unk>")
 MARIAN_FILLER = "▁<twin"  # twin vocabulary padding: "▁<twin0>", "▁<twin1>", ...
 SPM_SPECIALS = {"<unk>", "<s>", "</s>"}
@@ -231,12 +240,7 @@ def _bart(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: in
         vocab_size=size,
         **dims,
         **flags,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
+        **BART_TOKEN_IDS,
         dropout=0.1,
         # keys the published BART-CNN config.json carries (CTranslate2's converter reads them)
         normalize_before=False,
@@ -247,12 +251,7 @@ def _bart(spec: ModelSpec, dims: dict[str, Any], out: Path, kind: Kind, seed: in
     torch.manual_seed(seed + 1)
     model = tf.BartForConditionalGeneration(config).eval()
     model.generation_config = tf.GenerationConfig(
-        bos_token_id=0,
-        eos_token_id=2,
-        pad_token_id=1,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
+        **BART_TOKEN_IDS,
         num_beams=4,
         no_repeat_ngram_size=3,
         length_penalty=2.0,

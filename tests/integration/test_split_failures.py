@@ -17,7 +17,6 @@ import pytest
 from botocore.config import Config
 from tarjama.bulk.report import build_finalizer
 from tarjama.bulk.split import Splitter, results_location, uploads_in
-from tarjama.bulk.split_failures import SPLIT_FAILED
 from tarjama.errors import StoreUnavailableError
 from tarjama.local.bulk import LocalBulk
 from tarjama.local.endpoint import free_port
@@ -55,7 +54,7 @@ def _assert_split_failed(bulk: LocalBulk, event_queue: str, job: str) -> None:
     assert status is not None
     assert (status.state, status.status) == ("failed", "failed")
     (error,) = status.errors
-    assert error["code"] == SPLIT_FAILED and error["error_type"] == "ClientError"
+    assert error["code"] == "split_failed" and error["error_type"] == "ClientError"
     assert "3 attempts" in error["message"] and "SlowDown" not in error["message"]
     assert status.finished is not None
     assert status.source == {
@@ -66,7 +65,7 @@ def _assert_split_failed(bulk: LocalBulk, event_queue: str, job: str) -> None:
     (event,) = events_of(event_queue, job)
     detail = event["detail"]
     assert (detail["state"], detail["status"], detail["results"]) == ("failed", "failed", None)
-    assert detail["error"]["code"] == SPLIT_FAILED
+    assert detail["error"]["code"] == "split_failed"
     assert detail["source"]["key"] == "incoming/news 2025-01-01.jsonl"
 
 
@@ -149,7 +148,7 @@ def test_tarjama_bulk_ends_a_split_that_keeps_failing(
     job = raised.value.details["job"]
     status = bulk.jobs.get(job)
     assert status is not None and status.state == "failed"
-    assert status.errors[0]["code"] == SPLIT_FAILED
+    assert status.errors[0]["code"] == "split_failed"
     assert status.errors[0]["message"].startswith("Splitting the upload failed (EndpointConnectionError, 3")
     (event,) = events_of(event_queue, job)
-    assert event["detail"]["error"]["code"] == SPLIT_FAILED
+    assert event["detail"]["error"]["code"] == "split_failed"

@@ -41,6 +41,9 @@ QUEUE_REJECTED = "queue_rejected"
 # Worker side.
 PROCESSING_FAILED = "processing_failed"
 DEAD_LETTER = "dead_letter"
+# The job's own error, when the job itself ends failed.
+FINALIZE_FAILED = "finalize_failed"
+SPLIT_FAILED = "split_failed"
 
 MAX_ID_CHARS = 256
 # A zip entry that expands past this many bytes is judged by its compression ratio; below, text compresses

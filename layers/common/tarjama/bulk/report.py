@@ -21,12 +21,12 @@ from typing import Any
 
 from tarjama.bulk import keys
 from tarjama.bulk.events import JobEvents
+from tarjama.bulk.limits import FINALIZE_FAILED
 from tarjama.observability import emit_metric, get_logger
 from tarjama.store.jobs import JobStore
 
 RetryHook = Callable[[str, int, int], None]
 """(job, attempt, delay seconds): queue another finalization attempt."""
-FINALIZE_FAILED = "finalize_failed"
 
 logger = get_logger()
 

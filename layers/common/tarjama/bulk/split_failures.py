@@ -25,12 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from tarjama.bulk.limits import SPLIT_FAILED
 from tarjama.bulk.report import Finalizer
 from tarjama.bulk.split import results_location, uploads_in
 from tarjama.observability import emit_metric, get_logger
 from tarjama.store.jobs import JobStore
 
-SPLIT_FAILED = "split_failed"
 _ERROR_TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,99}$")
 
 logger = get_logger()

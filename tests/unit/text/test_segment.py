@@ -225,6 +225,15 @@ def test_comma_inside_a_number_is_not_a_cut_point() -> None:
     assert all("1,000,000" in x or "1," not in x for x in got)
 
 
+def test_an_arabic_comma_or_semicolon_inside_a_word_is_not_a_cut_point() -> None:
+    """Scraped text glues ، and ؛ to the next word ("الجمعة،10"): a cut there would split a word in two
+    (hypothesis found ['،', '0'] for '،0')."""
+    s = "وصل الوفد يوم الجمعة،10 من الشهر؛ثم غادر إلى العاصمة في اليوم التالي"
+    got = [x.text for x in segment(s, max_length=20)]
+    assert " ".join(got).split() == s.split()
+    assert all(len(x) <= 20 for x in got), got
+
+
 def test_sentence_within_budget_has_no_piece_number() -> None:
     assert segment("جملة قصيرة.", max_length=100) == [Sentence("جملة قصيرة.", 0, None)]
 

@@ -223,10 +223,10 @@ def split_line(line: str) -> Iterator[str]:
 # --- cutting sentences that are too long -------------------------------------------------------------
 
 _LEVELS: tuple[re.Pattern[str], ...] = (
-    # after ؛ (or a ; followed by a space)
-    re.compile(r"(?:[^؛;]|;(?!\s))*(?:؛+|;+(?=\s)|$)\s*"),
-    # after ، (or a , followed by a space: never inside "1,000")
-    re.compile(r"(?:[^،,]|,(?!\s))*(?:،+|,+(?=\s)|$)\s*"),
+    # after ؛ or ; followed by a space (or the end): never inside a word such as "قال؛إن"
+    re.compile(r"(?:[^؛;]|[؛;](?!\s|$))*(?:[؛;]+(?=\s|$)|$)\s*"),
+    # after ، or , followed by a space (or the end): never inside "1,000" or "الجمعة،10"
+    re.compile(r"(?:[^،,]|[،,](?!\s|$))*(?:[،,]+(?=\s|$)|$)\s*"),
     re.compile(r"\S*\s*"),  # between words
 )
 

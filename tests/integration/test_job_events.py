@@ -6,29 +6,13 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
 
 import boto3
-import pytest
 from tarjama.bulk import keys
 from tarjama.bulk.submit import submit_single
 from tarjama.local.bulk import LocalBulk
-from tarjama.service import build_digester
 
-from tests.plugins.bulk import BulkEnv, events_of, seed_sentences, write_jsonl
-
-
-@pytest.fixture
-def bulk(bulk_env: BulkEnv, s3: Any) -> LocalBulk:
-    return LocalBulk(
-        bulk_env.settings,
-        s3=s3,
-        sqs=boto3.client("sqs"),
-        dynamodb=boto3.client("dynamodb"),
-        dead_letter_url=bulk_env.dead_letter_url,
-        digester=build_digester(bulk_env.cache_settings),
-        events=boto3.client("events"),
-    )
+from tests.plugins.bulk import events_of, seed_sentences, write_jsonl
 
 
 def test_a_finished_bulk_upload_is_announced(bulk: LocalBulk, event_queue: str, tmp_path: Path) -> None:

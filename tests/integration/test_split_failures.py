@@ -20,24 +20,10 @@ from tarjama.bulk.split import Splitter, results_location, uploads_in
 from tarjama.errors import StoreUnavailableError
 from tarjama.local.bulk import LocalBulk
 from tarjama.local.endpoint import free_port
-from tarjama.service import build_digester
 
-from tests.plugins.bulk import BulkEnv, events_of, seed_sentences, write_jsonl
+from tests.plugins.bulk import events_of, seed_sentences, write_jsonl
 
 RECORD = Path(__file__).resolve().parents[2] / "events" / "lambda_split_failed.json"
-
-
-@pytest.fixture
-def bulk(bulk_env: BulkEnv, s3: Any) -> LocalBulk:
-    return LocalBulk(
-        bulk_env.settings,
-        s3=s3,
-        sqs=boto3.client("sqs"),
-        dynamodb=boto3.client("dynamodb"),
-        dead_letter_url=bulk_env.dead_letter_url,
-        digester=build_digester(bulk_env.cache_settings),
-        events=boto3.client("events"),
-    )
 
 
 def _record() -> dict[str, Any]:

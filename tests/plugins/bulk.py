@@ -17,6 +17,8 @@ from typing import Any
 import boto3
 import pytest
 from tarjama.config import Settings
+from tarjama.local.bulk import LocalBulk
+from tarjama.service import build_digester
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -93,6 +95,21 @@ def bulk_env(
     for obj in s3.list_objects_v2(Bucket=input_bucket).get("Contents", []):
         s3.delete_object(Bucket=input_bucket, Key=obj["Key"])
     s3.delete_bucket(Bucket=input_bucket)
+
+
+@pytest.fixture
+def bulk(bulk_env: BulkEnv, s3: Any) -> LocalBulk:
+    """The local bulk path (split, queue, worker) on this test's resources, announcing job ends on the
+    local EventBridge bus (pair it with `event_queue` to read them)."""
+    return LocalBulk(
+        bulk_env.settings,
+        s3=s3,
+        sqs=boto3.client("sqs"),
+        dynamodb=boto3.client("dynamodb"),
+        dead_letter_url=bulk_env.dead_letter_url,
+        digester=build_digester(bulk_env.cache_settings),
+        events=boto3.client("events"),
+    )
 
 
 def assert_accounted(results: list[dict[str, Any]], report: dict[str, Any], lines: set[int]) -> None:
